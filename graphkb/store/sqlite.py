@@ -1,0 +1,832 @@
+"""The embedded store: one SQLite file (stdlib sqlite3, WAL, foreign keys, FTS5 trigram search).
+
+Connections are per thread. Writes run in ``BEGIN IMMEDIATE`` transactions, so two writers
+on the same base revision are serialised and the second one sees the first one's revision.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import Conflict, EditConflict, NotFound, ReferencedError, ValidationError
+from ..model import (
+    Citation,
+    Edge,
+    Entity,
+    EntitySummary,
+    Incoming,
+    Page,
+    Revision,
+    Stats,
+    Statement,
+    Subgraph,
+)
+from ..schema import Ontology
+from ..text import fold, slugify
+from .base import SORT_KEYS, BaseStore, Progress, new_statement_id
+from .sqlite_schema import migrate
+
+__all__ = ["SQLiteStore"]
+
+_ENTITY_COLS = "id, type, label_de, label_en, data, revision, deleted, deleted_reason, created_at, updated_at, updated_by"
+_SUMMARY_COLS = "id, type, label_de, label_en, data, deleted"
+_REV_COLS = "entity_id, number, parent, author, timestamp, summary, action, entity_type, label, size"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+class SQLiteStore(BaseStore):
+    def __init__(self, path: str | os.PathLike[str], *, ontology: Ontology):
+        self.path = str(path)
+        self.ontology = ontology
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        migrate(self._conn())
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({self.path!r})"
+
+    # -- connections and transactions ----------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # autocommit mode: transactions are opened explicitly, so reads never hold a lock
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA busy_timeout = 30000")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'graph_version'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for reads made of several queries."""
+        conn = self._conn()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- row mapping ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _summary(row: tuple) -> EntitySummary:
+        data = json.loads(row[4])
+        return EntitySummary(
+            id=row[0],
+            type=row[1],
+            labels={"de": row[2], "en": row[3]},
+            descriptions=data.get("descriptions") or {},
+            deleted=bool(row[5]),
+        )
+
+    @staticmethod
+    def _revision_row(row: tuple, snapshot: str | None = None) -> Revision:
+        return Revision(
+            entity_id=row[0],
+            number=row[1],
+            parent=row[2],
+            author=row[3],
+            timestamp=row[4],
+            summary=row[5],
+            action=row[6],
+            entity_type=row[7],
+            label=row[8],
+            size=row[9],
+            snapshot=json.loads(snapshot) if snapshot is not None else None,
+        )
+
+    def _load(self, conn: sqlite3.Connection, entity_id: str) -> Entity | None:
+        row = conn.execute(f"SELECT {_ENTITY_COLS} FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[4])
+        citations: dict[str, list[Citation]] = {}
+        for sid, source, quote, locator in conn.execute(
+            "SELECT c.statement_id, c.source_id, c.quote, c.locator FROM statements s "
+            "JOIN citations c ON c.statement_id = s.id WHERE s.subject_id = ? ORDER BY c.statement_id, c.position",
+            (entity_id,),
+        ):
+            citations.setdefault(sid, []).append(Citation(source, quote, locator))
+        statements = [
+            Statement(type=t, target=target, qualifiers=json.loads(q), citations=citations.get(sid, []), id=sid)
+            for sid, t, target, q in conn.execute(
+                "SELECT id, type, target_id, qualifiers FROM statements WHERE subject_id = ? ORDER BY position",
+                (entity_id,),
+            )
+        ]
+        return Entity(
+            id=row[0],
+            type=row[1],
+            labels={"de": row[2], "en": row[3]},
+            aliases=data.get("aliases") or {},
+            descriptions=data.get("descriptions") or {},
+            body=data.get("body") or "",
+            properties=data.get("properties") or {},
+            statements=statements,
+            revision=row[5],
+            deleted=bool(row[6]),
+            deleted_reason=row[7],
+            created_at=row[8],
+            updated_at=row[9],
+            updated_by=row[10],
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, entity_id: str) -> Entity:
+        with self._read() as conn:
+            return self._require(self._load(conn, entity_id), entity_id)
+
+    def get_many(self, ids: Iterable[str]) -> dict[str, EntitySummary]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        rows = self._conn().execute(
+            f"SELECT {_SUMMARY_COLS} FROM entities WHERE id IN (SELECT value FROM json_each(?))", (_dumps(ids),)
+        )
+        return {row[0]: self._summary(row) for row in rows}
+
+    def list(
+        self,
+        entity_type: str | None = None,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        sort: str = "label",
+        lang: str = "de",
+        text: str = "",
+        include_deleted: bool = False,
+    ) -> Page:
+        if sort not in SORT_KEYS:
+            raise ValidationError(f"must be one of {', '.join(SORT_KEYS)}", "sort")
+        offset, limit = _paging(offset, limit)
+        where, params = [], []
+        if entity_type is not None:
+            self.ontology.entity_type(entity_type)
+            where.append("type = ?")
+            params.append(entity_type)
+        if not include_deleted:
+            where.append("deleted = 0")
+        if text.strip():
+            where.append("(instr(sort_de, ?) > 0 OR instr(sort_en, ?) > 0)")
+            params += [fold(text.strip())] * 2
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        column = {
+            "label": "sort_en" if lang == "en" else "sort_de",
+            "id": "id",
+            "updated": "updated_at",
+        }[sort.lstrip("-")]
+        direction = "DESC" if sort.startswith("-") else "ASC"
+        with self._read() as conn:
+            total = conn.execute(f"SELECT count(*) FROM entities {clause}", params).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT {_SUMMARY_COLS} FROM entities {clause} ORDER BY {column} {direction}, id {direction} "
+                "LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+        return Page([self._summary(r) for r in rows], total, offset, limit)
+
+    def search(self, query: str, *, types: Iterable[str] | None = None, limit: int = 20) -> list[EntitySummary]:
+        types = self.ontology.check_entity_types(types)
+        _, limit = _paging(0, limit)
+        terms = fold(query).split()
+        if not terms:
+            return []
+        long_terms = [t for t in terms if len(t) >= 3]
+        short_terms = [t for t in terms if len(t) < 3]
+        folded = " ".join(terms)
+        params: list[Any] = []
+        where = ["e.deleted = 0"]
+        if types:
+            where.append("e.type IN (SELECT value FROM json_each(?))")
+            params.append(_dumps(types))
+        for t in short_terms:
+            where.append("instr(search.label_de || ' ' || search.label_en || ' ' || search.aliases, ?) > 0")
+            params.append(t)
+        if long_terms:
+            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+            sql = (
+                f"SELECT {', '.join('e.' + c.strip() for c in _SUMMARY_COLS.split(','))} "
+                "FROM search JOIN entities e ON e.rowid = search.rowid "
+                f"WHERE search MATCH ? AND {' AND '.join(where)} "
+                "ORDER BY (search.label_de = ? OR search.label_en = ?) DESC, "
+                "(substr(search.label_de, 1, ?) = ? OR substr(search.label_en, 1, ?) = ?) DESC, "
+                "bm25(search, 10.0, 8.0, 4.0, 1.0), e.sort_de LIMIT ?"
+            )
+            n = len(folded)
+            rows = self._conn().execute(sql, [match, *params, folded, folded, n, folded, n, folded, limit])
+        else:
+            sql = (
+                f"SELECT {', '.join('e.' + c.strip() for c in _SUMMARY_COLS.split(','))} "
+                "FROM search JOIN entities e ON e.rowid = search.rowid "
+                f"WHERE {' AND '.join(where)} ORDER BY length(search.label_de), e.sort_de LIMIT ?"
+            )
+            rows = self._conn().execute(sql, [*params, limit])
+        return [self._summary(r) for r in rows]
+
+    def neighbours(
+        self,
+        entity_id: str,
+        *,
+        depth: int = 1,
+        relation_types: Iterable[str] | None = None,
+        entity_types: Iterable[str] | None = None,
+        limit: int = 200,
+    ) -> Subgraph:
+        relation_types = self.ontology.check_relation_types(relation_types, "relations")
+        entity_types = self.ontology.check_entity_types(entity_types, "types")
+        if not 1 <= int(depth) <= 5:
+            raise ValidationError("must be between 1 and 5", "depth")
+        _, limit = _paging(0, limit, maximum=5000)
+        rel_filter = " AND type IN (SELECT value FROM json_each(?))" if relation_types else ""
+        rel_param = [_dumps(relation_types)] if relation_types else []
+        type_filter = " AND type IN (SELECT value FROM json_each(?))" if entity_types else ""
+        type_param = [_dumps(entity_types)] if entity_types else []
+        with self._read() as conn:
+            start = conn.execute(f"SELECT {_SUMMARY_COLS} FROM entities WHERE id = ?", (entity_id,)).fetchone()
+            self._require(start, entity_id)
+            nodes = {entity_id: self._summary(start)}
+            frontier = [entity_id]
+            truncated = False
+            for _ in range(int(depth)):
+                if not frontier or truncated:
+                    break
+                found: dict[str, None] = {}
+                for chunk in _chunks(frontier, 2000):
+                    ids = _dumps(chunk)
+                    for subject, target in conn.execute(
+                        "SELECT subject_id, target_id FROM statements WHERE subject_id IN "
+                        f"(SELECT value FROM json_each(?)){rel_filter} "
+                        "UNION ALL SELECT subject_id, target_id FROM statements WHERE target_id IN "
+                        f"(SELECT value FROM json_each(?)){rel_filter}",
+                        [ids, *rel_param, ids, *rel_param],
+                    ):
+                        for other in (subject, target):
+                            if other not in nodes:
+                                found[other] = None
+                frontier = []
+                for chunk in _chunks(list(found), 2000):
+                    for row in conn.execute(
+                        f"SELECT {_SUMMARY_COLS} FROM entities WHERE id IN (SELECT value FROM json_each(?)) "
+                        f"AND deleted = 0{type_filter} ORDER BY sort_de, id",
+                        [_dumps(chunk), *type_param],
+                    ):
+                        if len(nodes) >= limit:
+                            truncated = True
+                            break
+                        nodes[row[0]] = self._summary(row)
+                        frontier.append(row[0])
+                    if truncated:
+                        break
+            node_ids = _dumps(list(nodes))
+            edges = [
+                Edge(*row)
+                for row in conn.execute(
+                    "SELECT id, subject_id, type, target_id FROM statements "
+                    f"WHERE subject_id IN (SELECT value FROM json_each(?)) "
+                    f"AND target_id IN (SELECT value FROM json_each(?)){rel_filter} ORDER BY subject_id, position",
+                    [node_ids, node_ids, *rel_param],
+                )
+            ]
+        return Subgraph(list(nodes.values()), edges, truncated)
+
+    def incoming(self, entity_id: str, *, relation_types: Iterable[str] | None = None) -> list[Incoming]:
+        relation_types = self.ontology.check_relation_types(relation_types, "relations")
+        rel_filter = " AND s.type IN (SELECT value FROM json_each(?))" if relation_types else ""
+        with self._read() as conn:
+            self._require(conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone(), entity_id)
+            rows = conn.execute(
+                "SELECT s.id, s.type, s.qualifiers, "
+                + ", ".join("e." + c.strip() for c in _SUMMARY_COLS.split(","))
+                + " FROM statements s JOIN entities e ON e.id = s.subject_id "
+                f"WHERE s.target_id = ? AND e.deleted = 0{rel_filter} ORDER BY s.type, e.sort_de, s.position",
+                [entity_id, *([_dumps(relation_types)] if relation_types else [])],
+            ).fetchall()
+            citations: dict[str, list[Citation]] = {}
+            for sid, source, quote, locator in conn.execute(
+                "SELECT c.statement_id, c.source_id, c.quote, c.locator FROM citations c "
+                "WHERE c.statement_id IN (SELECT value FROM json_each(?)) ORDER BY c.statement_id, c.position",
+                (_dumps([r[0] for r in rows]),),
+            ):
+                citations.setdefault(sid, []).append(Citation(source, quote, locator))
+        return [
+            Incoming(
+                subject=self._summary(r[3:]),
+                statement=Statement(r[1], entity_id, json.loads(r[2]), citations.get(r[0], []), r[0]),
+            )
+            for r in rows
+        ]
+
+    def history(self, entity_id: str, *, offset: int = 0, limit: int = 50) -> list[Revision]:
+        offset, limit = _paging(offset, limit)
+        with self._read() as conn:
+            self._require(conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone(), entity_id)
+            rows = conn.execute(
+                f"SELECT {_REV_COLS} FROM revisions WHERE entity_id = ? ORDER BY number DESC LIMIT ? OFFSET ?",
+                (entity_id, limit, offset),
+            ).fetchall()
+        return [self._revision_row(r) for r in rows]
+
+    def revision(self, entity_id: str, number: int) -> Revision:
+        row = self._conn().execute(
+            f"SELECT {_REV_COLS}, snapshot FROM revisions WHERE entity_id = ? AND number = ?", (entity_id, int(number))
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no revision {number} of {entity_id!r}")
+        return self._revision_row(row[:-1], row[-1])
+
+    def recent_changes(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        entity_type: str | None = None,
+        author: str | None = None,
+    ) -> list[Revision]:
+        offset, limit = _paging(offset, limit)
+        where, params = [], []
+        if entity_type:
+            self.ontology.entity_type(entity_type)
+            where.append("entity_type = ?")
+            params.append(entity_type)
+        if author:
+            where.append("author = ?")
+            params.append(author)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._conn().execute(
+            f"SELECT {_REV_COLS} FROM revisions {clause} ORDER BY seq DESC LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
+        return [self._revision_row(r) for r in rows]
+
+    def stats(self) -> Stats:
+        with self._read() as conn:
+            by_type = dict(conn.execute("SELECT type, count(*) FROM entities WHERE deleted = 0 GROUP BY type"))
+            deleted = conn.execute("SELECT count(*) FROM entities WHERE deleted = 1").fetchone()[0]
+            by_relation = dict(
+                conn.execute(
+                    "SELECT s.type, count(*) FROM statements s JOIN entities e ON e.id = s.subject_id "
+                    "WHERE e.deleted = 0 GROUP BY s.type"
+                )
+            )
+            citations = conn.execute(
+                "SELECT count(*) FROM citations c JOIN statements s ON s.id = c.statement_id "
+                "JOIN entities e ON e.id = s.subject_id WHERE e.deleted = 0"
+            ).fetchone()[0]
+            revisions = conn.execute("SELECT count(*) FROM revisions").fetchone()[0]
+            version = self._graph_version(conn)
+        return Stats(
+            entities=sum(by_type.values()),
+            deleted=deleted,
+            statements=sum(by_relation.values()),
+            citations=citations,
+            revisions=revisions,
+            graph_version=version,
+            by_type=by_type,
+            by_relation=by_relation,
+        )
+
+    @staticmethod
+    def _graph_version(conn: sqlite3.Connection) -> int:
+        return int(conn.execute("SELECT value FROM meta WHERE key = 'graph_version'").fetchone()[0])
+
+    def graph_version(self) -> int:
+        return self._graph_version(self._conn())
+
+    def iter_entities(self, *, include_deleted: bool = True) -> Iterator[Entity]:
+        where = "" if include_deleted else "WHERE deleted = 0"
+        ids = [r[0] for r in self._conn().execute(f"SELECT id FROM entities {where} ORDER BY id")]
+        for chunk in _chunks(ids, 500):
+            with self._read() as conn:
+                loaded = [self._load(conn, i) for i in chunk]
+            yield from (e for e in loaded if e is not None)
+
+    def iter_revisions(self) -> Iterator[Revision]:
+        last = 0
+        while True:
+            rows = self._conn().execute(
+                f"SELECT seq, {_REV_COLS}, snapshot FROM revisions WHERE seq > ? ORDER BY seq LIMIT 1000", (last,)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._revision_row(row[1:-1], row[-1])
+            last = rows[-1][0]
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _type_of(self, conn: sqlite3.Connection) -> Callable[[str], str | None]:
+        def type_of(entity_id: str) -> str | None:
+            row = conn.execute("SELECT type FROM entities WHERE id = ? AND deleted = 0", (entity_id,)).fetchone()
+            return row[0] if row else None
+
+        return type_of
+
+    def _current_revision(self, conn: sqlite3.Connection, entity_id: str, number: int) -> Revision:
+        row = conn.execute(
+            f"SELECT {_REV_COLS}, snapshot FROM revisions WHERE entity_id = ? AND number = ?", (entity_id, number)
+        ).fetchone()
+        return self._revision_row(row[:-1], row[-1])
+
+    def _check_base(self, conn: sqlite3.Connection, entity_id: str, base_revision: int) -> tuple:
+        row = conn.execute(
+            "SELECT revision, deleted, type, created_at FROM entities WHERE id = ?", (entity_id,)
+        ).fetchone()
+        self._require(row, entity_id)
+        if base_revision is None or int(base_revision) != row[0]:
+            raise EditConflict(entity_id, base_revision, self._current_revision(conn, entity_id, row[0]))
+        return row
+
+    def create(self, entity: Entity, *, author: str, summary: str = "") -> Revision:
+        summary = self.ontology.check_summary(summary) or "Created"
+        author = _author(author)
+        with self._write() as conn:
+            explicit = entity.id is not None
+            entity = self._prepare(entity, self._type_of(conn))
+            self._own_statement_ids(conn, entity)
+            if explicit:
+                if conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity.id,)).fetchone():
+                    raise Conflict(f"an entity with id {entity.id!r} exists already")
+            else:
+                entity.id = self._free_id(conn, entity.labels["de"])
+            now = _now()
+            entity.revision, entity.deleted, entity.deleted_reason = 1, False, ""
+            entity.created_at = entity.updated_at = now
+            entity.updated_by = author
+            self._insert_entities(conn, [entity])
+            self._insert_statements(conn, entity)
+            return self._insert_revision(conn, entity, None, author, now, summary, "create")
+
+    def _write_update(self, entity: Entity, *, base_revision: int, author: str, summary: str, action: str) -> Revision:
+        summary = self.ontology.check_summary(summary)
+        author = _author(author)
+        if not entity.id:
+            raise ValidationError("an entity to update needs its id", "id")
+        with self._write() as conn:
+            current, deleted, etype, created_at = self._check_base(conn, entity.id, base_revision)
+            if deleted:
+                raise ValidationError("the entity is deleted; restore it first", "deleted")
+            if entity.type != etype:
+                raise ValidationError(f"the type of an entity cannot change (is {etype})", "type")
+            entity = self._prepare(entity, self._type_of(conn))
+            self._own_statement_ids(conn, entity)
+            now = _now()
+            entity.revision, entity.deleted, entity.deleted_reason = current + 1, False, ""
+            entity.created_at, entity.updated_at, entity.updated_by = created_at, now, author
+            self._replace_entity(conn, entity)
+            return self._insert_revision(conn, entity, current, author, now, summary, action)
+
+    def delete(self, entity_id: str, *, base_revision: int, author: str, reason: str) -> Revision:
+        reason = self.ontology.check_summary(reason)
+        if not reason:
+            raise ValidationError("a reason is required", "reason")
+        author = _author(author)
+        with self._write() as conn:
+            current, deleted, _, _ = self._check_base(conn, entity_id, base_revision)
+            if deleted:
+                raise ValidationError("the entity is deleted already", "deleted")
+            referrers = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT r.subject_id FROM refs r JOIN entities e ON e.id = r.subject_id "
+                    "WHERE r.target_id = ? AND r.subject_id != ? AND e.deleted = 0 ORDER BY r.subject_id",
+                    (entity_id, entity_id),
+                )
+            ]
+            if referrers:
+                raise ReferencedError(entity_id, referrers)
+            entity = self._load(conn, entity_id)
+            now = _now()
+            entity.revision, entity.deleted, entity.deleted_reason = current + 1, True, reason
+            entity.updated_at, entity.updated_by = now, author
+            conn.execute(
+                "UPDATE entities SET deleted = 1, deleted_reason = ?, revision = ?, updated_at = ?, updated_by = ? "
+                "WHERE id = ?",
+                (reason, entity.revision, now, author, entity_id),
+            )
+            return self._insert_revision(conn, entity, current, author, now, reason, "delete")
+
+    def restore(self, entity_id: str, *, base_revision: int, author: str, summary: str = "") -> Revision:
+        summary = self.ontology.check_summary(summary) or "Restored"
+        author = _author(author)
+        with self._write() as conn:
+            current, deleted, _, _ = self._check_base(conn, entity_id, base_revision)
+            if not deleted:
+                raise ValidationError("the entity is not deleted", "deleted")
+            entity = self._load(conn, entity_id)
+            entity.deleted, entity.deleted_reason = False, ""
+            self.ontology.validate_entity(entity.copy(), self._type_of(conn))
+            now = _now()
+            entity.revision, entity.updated_at, entity.updated_by = current + 1, now, author
+            conn.execute(
+                "UPDATE entities SET deleted = 0, deleted_reason = '', revision = ?, updated_at = ?, updated_by = ? "
+                "WHERE id = ?",
+                (entity.revision, now, author, entity_id),
+            )
+            return self._insert_revision(conn, entity, current, author, now, summary, "restore")
+
+    def bulk_import(
+        self,
+        entities: Iterable[Entity],
+        *,
+        author: str,
+        summary: str = "import",
+        revisions: Iterable[Revision] | None = None,
+        progress: Progress | None = None,
+    ) -> int:
+        author = _author(author)
+        summary = self.ontology.check_summary(summary) or "Import"
+        restoring = revisions is not None
+        entities = [e.copy() for e in entities]
+        with self._write() as conn:
+            # targets may come later in the same import: check foreign keys at commit
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            taken: set[str] = set()
+            for e in entities:
+                if e.id is None:
+                    if restoring:
+                        raise ValidationError("every entity of a dump needs its id", "id")
+                    e.id = self._free_id(conn, e.labels.get("de", ""), taken)
+                elif e.id in taken:
+                    raise ValidationError(f"id {e.id!r} occurs twice in the import", "id")
+                taken.add(e.id)
+            existing = [
+                r[0]
+                for chunk in _chunks(sorted(taken), 5000)
+                for r in conn.execute(
+                    "SELECT id FROM entities WHERE id IN (SELECT value FROM json_each(?))", (_dumps(chunk),)
+                )
+            ]
+            if existing:
+                raise Conflict(f"{len(existing)} of these ids exist already: {', '.join(existing[:5])}")
+            live = {e.id: e.type for e in entities if not e.deleted}
+            every = {e.id: e.type for e in entities}
+            in_db = self._type_of(conn)
+            now = _now()
+            for i, e in enumerate(entities):
+                # a deleted entity of a dump may point at other deleted ones, as it did when exported
+                known = every if (restoring and e.deleted) else live
+                try:
+                    self.ontology.validate_entity(e, lambda x, known=known: known.get(x) or in_db(x))
+                except ValidationError as exc:
+                    raise ValidationError(exc.reason, f"entities[{i}] {e.id}: {exc.field}") from None
+                self._assign_statement_ids(e)
+                if not restoring:
+                    self._own_statement_ids(conn, e)
+                    e.revision, e.deleted, e.deleted_reason = 1, False, ""
+                    e.created_at = e.updated_at = now
+                    e.updated_by = author
+            for chunk in _chunks(entities, 1000):
+                self._insert_entities(conn, chunk)
+                for e in chunk:
+                    self._insert_statements(conn, e)
+                    if not restoring:
+                        self._insert_revision(conn, e, None, author, now, summary, "import")
+                if progress:
+                    progress(len(chunk))
+            if restoring:
+                for rev in revisions:
+                    if rev.entity_id not in taken:
+                        raise ValidationError(f"revision of unknown entity {rev.entity_id!r}", "revisions")
+                    self._insert_revision_row(conn, rev)
+        return len(entities)
+
+    # -- write helpers -------------------------------------------------------------------------
+
+    def _free_id(self, conn: sqlite3.Connection, label: str, also_taken: set[str] | None = None) -> str:
+        base = slugify(label) or "entity"
+        candidate, n = base, 1
+        while (also_taken and candidate in also_taken) or conn.execute(
+            "SELECT 1 FROM entities WHERE id = ?", (candidate,)
+        ).fetchone():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    @staticmethod
+    def _own_statement_ids(conn: sqlite3.Connection, e: Entity) -> None:
+        """A statement id copied from another entity gets a new id: statements belong to one subject."""
+        ids = [st.id for st in e.statements]
+        if not ids:
+            return
+        foreign = {
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM statements WHERE id IN (SELECT value FROM json_each(?)) AND subject_id != ?",
+                (_dumps(ids), e.id or ""),
+            )
+        }
+        for st in e.statements:
+            if st.id in foreign:
+                st.id = new_statement_id()
+
+    @staticmethod
+    def _entity_row(e: Entity) -> tuple:
+        data = _dumps(
+            {"aliases": e.aliases, "descriptions": e.descriptions, "body": e.body, "properties": e.properties}
+        )
+        return (
+            e.id,
+            e.type,
+            e.labels["de"],
+            e.labels["en"],
+            fold(e.label("de")),
+            fold(e.label("en")),
+            data,
+            e.revision,
+            int(e.deleted),
+            e.deleted_reason,
+            e.created_at,
+            e.updated_at,
+            e.updated_by,
+        )
+
+    @staticmethod
+    def _search_row(e: Entity) -> tuple:
+        aliases = " | ".join(a for lang in ("de", "en") for a in e.aliases.get(lang, []))
+        descriptions = " | ".join(d for d in e.descriptions.values() if d)
+        return (fold(e.labels["de"]), fold(e.labels["en"]), fold(aliases), fold(descriptions))
+
+    def _insert_entities(self, conn: sqlite3.Connection, entities: list[Entity]) -> None:
+        conn.executemany(
+            "INSERT INTO entities (id, type, label_de, label_en, sort_de, sort_en, data, revision, deleted, "
+            "deleted_reason, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self._entity_row(e) for e in entities],
+        )
+        rowids = dict(
+            conn.execute(
+                "SELECT id, rowid FROM entities WHERE id IN (SELECT value FROM json_each(?))",
+                (_dumps([e.id for e in entities]),),
+            )
+        )
+        conn.executemany(
+            "INSERT INTO search (rowid, label_de, label_en, aliases, descriptions) VALUES (?, ?, ?, ?, ?)",
+            [(rowids[e.id], *self._search_row(e)) for e in entities],
+        )
+
+    def _replace_entity(self, conn: sqlite3.Connection, e: Entity) -> None:
+        row = self._entity_row(e)
+        rowid = conn.execute(
+            "UPDATE entities SET label_de = ?, label_en = ?, sort_de = ?, sort_en = ?, data = ?, revision = ?, "
+            "deleted = ?, deleted_reason = ?, updated_at = ?, updated_by = ? WHERE id = ? RETURNING rowid",
+            (*row[2:10], row[11], row[12], e.id),
+        ).fetchone()[0]
+        conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+        conn.execute(
+            "INSERT INTO search (rowid, label_de, label_en, aliases, descriptions) VALUES (?, ?, ?, ?, ?)",
+            (rowid, *self._search_row(e)),
+        )
+        conn.execute("DELETE FROM statements WHERE subject_id = ?", (e.id,))
+        conn.execute("DELETE FROM refs WHERE subject_id = ?", (e.id,))
+        self._insert_statements(conn, e)
+
+    def _insert_statements(self, conn: sqlite3.Connection, e: Entity) -> None:
+        conn.executemany(
+            "INSERT INTO statements (id, subject_id, position, type, target_id, qualifiers) VALUES (?, ?, ?, ?, ?, ?)",
+            [(st.id, e.id, i, st.type, st.target, _dumps(st.qualifiers)) for i, st in enumerate(e.statements)],
+        )
+        conn.executemany(
+            "INSERT INTO citations (statement_id, position, source_id, quote, locator) VALUES (?, ?, ?, ?, ?)",
+            [
+                (st.id, j, c.source, c.quote, c.locator)
+                for st in e.statements
+                for j, c in enumerate(st.citations)
+            ],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO refs (subject_id, target_id) VALUES (?, ?)",
+            [(e.id, target) for target in self._referenced_ids(e)],
+        )
+
+    def _referenced_ids(self, e: Entity) -> set[str]:
+        ids: set[str] = set()
+        etype = self.ontology.entity_types.get(e.type)
+        if etype:
+            ids.update(str(v) for k, v in e.properties.items() if k in etype.properties and etype.properties[k].type == "ref")
+        for st in e.statements:
+            ids.add(st.target)
+            ids.update(c.source for c in st.citations)
+            rtype = self.ontology.relation_types.get(st.type)
+            if rtype:
+                ids.update(
+                    str(v) for k, v in st.qualifiers.items() if k in rtype.qualifiers and rtype.qualifiers[k].type == "ref"
+                )
+        ids.discard(e.id)
+        return ids
+
+    def _insert_revision(
+        self,
+        conn: sqlite3.Connection,
+        e: Entity,
+        parent: int | None,
+        author: str,
+        timestamp: str,
+        summary: str,
+        action: str,
+    ) -> Revision:
+        snapshot = e.to_dict()
+        rev = Revision(
+            entity_id=e.id,
+            number=e.revision,
+            parent=parent,
+            author=author,
+            timestamp=timestamp,
+            summary=summary,
+            action=action,
+            snapshot=snapshot,
+            entity_type=e.type,
+            label=e.labels["de"],
+            size=len(_dumps(snapshot)),
+        )
+        self._insert_revision_row(conn, rev)
+        return rev
+
+    @staticmethod
+    def _insert_revision_row(conn: sqlite3.Connection, rev: Revision) -> None:
+        conn.execute(
+            "INSERT INTO revisions (entity_id, number, parent, author, timestamp, summary, action, entity_type, "
+            "label, size, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rev.entity_id,
+                rev.number,
+                rev.parent,
+                rev.author,
+                rev.timestamp,
+                rev.summary,
+                rev.action,
+                rev.entity_type,
+                rev.label,
+                rev.size,
+                _dumps(rev.snapshot),
+            ),
+        )
+
+
+def _author(author: str) -> str:
+    author = (author or "").strip()
+    if not author:
+        raise ValidationError("every write needs an author", "author")
+    if len(author) > 100:
+        raise ValidationError("longer than 100 characters", "author")
+    return author
+
+
+def _paging(offset: Any, limit: Any, maximum: int = 1000) -> tuple[int, int]:
+    try:
+        offset, limit = int(offset), int(limit)
+    except (TypeError, ValueError):
+        raise ValidationError("must be whole numbers", "offset/limit") from None
+    if offset < 0:
+        raise ValidationError("must not be negative", "offset")
+    if not 1 <= limit <= maximum:
+        raise ValidationError(f"must be between 1 and {maximum}", "limit")
+    return offset, limit
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
