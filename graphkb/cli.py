@@ -1,0 +1,189 @@
+"""The ``graphkb`` command line: set up, seed, inspect, exchange and serve the graph.
+
+Every command documents itself (``graphkb COMMAND --help``); long work shows a progress bar
+on standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from .errors import GraphKBError
+from .store import open_store
+from .store.base import Store
+
+__all__ = ["main", "cli"]
+
+
+@contextmanager
+def _progress(total: int | None, desc: str) -> Iterator[Any]:
+    with tqdm(total=total, desc=desc, unit=" entities", file=sys.stderr, dynamic_ncols=True) as bar:
+        yield bar.update
+
+
+@contextmanager
+def _store(ctx: click.Context) -> Iterator[Store]:
+    try:
+        store = open_store(ctx.obj["store_url"])
+    except GraphKBError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield store
+    except GraphKBError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    "store_url",
+    envvar="GRAPHKB_STORE",
+    default=None,
+    metavar="URL",
+    help="Store URL, e.g. sqlite:///path/graphkb.sqlite3 (default: GRAPHKB_STORE or instance/graphkb.sqlite3).",
+)
+@click.version_option(package_name="graphkb")
+@click.pass_context
+def cli(ctx: click.Context, store_url: str | None) -> None:
+    """graphkb: a knowledge graph of Sozialraumorientierung in child and youth welfare."""
+    ctx.ensure_object(dict)
+    ctx.obj["store_url"] = store_url
+
+
+@cli.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the store (or bring its schema up to date) and print where it is."""
+    with _store(ctx) as store:
+        click.echo(f"Store ready: {store!r} (graph version {store.graph_version()})")
+
+
+@cli.command()
+@click.pass_context
+def seed(ctx: click.Context) -> None:
+    """Load the Graz seed graph and its background layer. Safe to run again: it changes nothing then.
+
+    Entities a contributor edited since the seed wrote them are kept as they are.
+    """
+    from .seed import SEED_AUTHOR, load_seed, read_seed
+
+    with _store(ctx) as store, _progress(len(read_seed()), "seed") as step:
+        result = load_seed(store, author=SEED_AUTHOR, progress=step)
+    click.echo(
+        f"Seed: {len(result.created)} created, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged, {len(result.kept)} kept as edited in the wiki."
+    )
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Count entities by type, statements by relation type, revisions; show the graph version."""
+    with _store(ctx) as store:
+        figures = store.stats().to_dict()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{figures['entities']} entities ({figures['deleted']} deleted), {figures['statements']} statements, "
+        f"{figures['citations']} citations, {figures['revisions']} revisions, graph version {figures['graph_version']}"
+    )
+    for name, count in figures["by_type"].items():
+        click.echo(f"  {name:<18} {count:>8}")
+    for name, count in figures["by_relation"].items():
+        click.echo(f"  {name:<18} {count:>8}")
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-", help="File (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="Export format.")
+@click.option("--no-history", is_flag=True, help="Leave the revision history out (current state only).")
+@click.pass_context
+def export(ctx: click.Context, output: str, fmt: str, no_history: bool) -> None:
+    """Export the whole graph. JSON (graphkb-json v1) is lossless: entities, statements, citations, history."""
+    from .exchange import export_json
+
+    with _store(ctx) as store:
+        total = store.stats()
+        with click.open_file(output, "w", encoding="utf-8") as out, _progress(
+            total.entities + total.deleted, "export"
+        ) as step:
+            count = export_json(store, out, history=not no_history, progress=step)
+    click.echo(f"Exported {count} entities.", err=True)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--author", default="import", show_default=True, help="Author of the revisions an import creates.")
+@click.pass_context
+def import_(ctx: click.Context, file: str, author: str) -> None:
+    """Import a graphkb-json file (all or nothing). With its history, revisions are kept as they were."""
+    from .exchange import import_json
+
+    with _store(ctx) as store, click.open_file(file, "r", encoding="utf-8") as src, _progress(None, "import") as step:
+        count = import_json(store, src, author=author, progress=step)
+    click.echo(f"Imported {count} entities.")
+
+
+@cli.command()
+@click.argument("n", type=click.IntRange(1, 10_000_000))
+@click.option("--seed", "seed_number", type=int, default=1, show_default=True, help="Random seed: same N and seed, same graph.")
+@click.option("--statements", type=click.FloatRange(0, 50), default=3.0, show_default=True, help="Statements per entity.")
+@click.pass_context
+def gen(ctx: click.Context, n: int, seed_number: int, statements: float) -> None:
+    """Add a synthetic graph of N entities (the ontology's type mix, heavy-tailed degrees) for benchmarks."""
+    from .synth import generate
+
+    with _store(ctx) as store, _progress(n, "gen") as step:
+        count = store.bulk_import(
+            generate(n, seed=seed_number, statements_per_entity=statements),
+            author="gen",
+            summary=f"Synthetic graph n={n} seed={seed_number}",
+            progress=step,
+        )
+    click.echo(f"Generated {count} entities.")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, type=click.IntRange(1, 65535), show_default=True, help="Port to listen on.")
+@click.option("--workers", default=2, type=click.IntRange(1, 64), show_default=True, help="Worker processes.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Serve the web app with gunicorn (a production WSGI server; debug off)."""
+    from gunicorn.app.base import BaseApplication
+
+    store_url = ctx.obj["store_url"]
+    with _store(ctx):
+        pass  # fail here, clearly, rather than in every worker
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-"}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from webui import create_app
+
+            return create_app({"GRAPHKB_STORE": store_url} if store_url else None)
+
+    click.echo(f"graphkb on http://{host}:{port}/", err=True)
+    _Server().run()
+
+
+def main() -> None:
+    cli(prog_name="graphkb")
+
+
+if __name__ == "__main__":
+    main()
