@@ -1,0 +1,39 @@
+# The two set-up commands of the README:
+#   make run   - virtual environment, install, seed the embedded store, serve on http://127.0.0.1:5000
+#   make test  - virtual environment, install with test dependencies, run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-test seed lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+seed: install
+	$(BIN)/graphkb init
+	$(BIN)/graphkb seed
+
+run: seed
+	$(BIN)/graphkb serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check graphkb webui tests bench
+
+bench: install
+	$(BIN)/python bench/bench_store.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache test-artifacts
