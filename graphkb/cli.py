@@ -105,7 +105,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-", help="File (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-", help="File (default: stdout)."
+)
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="Export format.")
 @click.option("--no-history", is_flag=True, help="Leave the revision history out (current state only).")
 @click.pass_context
@@ -115,9 +117,10 @@ def export(ctx: click.Context, output: str, fmt: str, no_history: bool) -> None:
 
     with _store(ctx) as store:
         total = store.stats()
-        with click.open_file(output, "w", encoding="utf-8") as out, _progress(
-            total.entities + total.deleted, "export"
-        ) as step:
+        with (
+            click.open_file(output, "w", encoding="utf-8") as out,
+            _progress(total.entities + total.deleted, "export") as step,
+        ):
             count = export_json(store, out, history=not no_history, progress=step)
     click.echo(f"Exported {count} entities.", err=True)
 
@@ -137,8 +140,12 @@ def import_(ctx: click.Context, file: str, author: str) -> None:
 
 @cli.command()
 @click.argument("n", type=click.IntRange(1, 10_000_000))
-@click.option("--seed", "seed_number", type=int, default=1, show_default=True, help="Random seed: same N and seed, same graph.")
-@click.option("--statements", type=click.FloatRange(0, 50), default=3.0, show_default=True, help="Statements per entity.")
+@click.option(
+    "--seed", "seed_number", type=int, default=1, show_default=True, help="Random seed: same N and seed, same graph."
+)
+@click.option(
+    "--statements", type=click.FloatRange(0, 50), default=3.0, show_default=True, help="Statements per entity."
+)
 @click.pass_context
 def gen(ctx: click.Context, n: int, seed_number: int, statements: float) -> None:
     """Add a synthetic graph of N entities (the ontology's type mix, heavy-tailed degrees) for benchmarks."""

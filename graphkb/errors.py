@@ -61,8 +61,7 @@ class EditConflict(Conflict):
         self.current = current  # graphkb.model.Revision
         number = getattr(current, "number", None)
         super().__init__(
-            f"{entity_id}: edit conflict, based on revision {base_revision} "
-            f"but the entity is at revision {number}"
+            f"{entity_id}: edit conflict, based on revision {base_revision} but the entity is at revision {number}"
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -51,9 +51,7 @@ def export_json(
     return count
 
 
-def import_json(
-    store: Store, source: IO[str], *, author: str, progress: Callable[[int], None] | None = None
-) -> int:
+def import_json(store: Store, source: IO[str], *, author: str, progress: Callable[[int], None] | None = None) -> int:
     """Load a ``graphkb-json`` file into the store; with ``revisions`` the history comes along."""
     try:
         data = json.load(source)

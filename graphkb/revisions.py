@@ -42,18 +42,14 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         if old_f.get(key) != new_f.get(key)
     ]
     old_body, new_body = old.get("body") or "", new.get("body") or ""
-    body = list(
-        difflib.unified_diff(old_body.splitlines(), new_body.splitlines(), "before", "after", lineterm="")
-    )
+    body = list(difflib.unified_diff(old_body.splitlines(), new_body.splitlines(), "before", "after", lineterm=""))
     old_st = {s["id"]: s for s in old.get("statements") or []}
     new_st = {s["id"]: s for s in new.get("statements") or []}
     statements = {
         "added": [s for sid, s in new_st.items() if sid not in old_st],
         "removed": [s for sid, s in old_st.items() if sid not in new_st],
         "changed": [
-            {"id": sid, "old": old_st[sid], "new": s}
-            for sid, s in new_st.items()
-            if sid in old_st and old_st[sid] != s
+            {"id": sid, "old": old_st[sid], "new": s} for sid, s in new_st.items() if sid in old_st and old_st[sid] != s
         ],
     }
     return {

@@ -229,9 +229,7 @@ class Ontology:
             if target_type is None:
                 raise ValidationError(f"no entity {st.target!r}", f"{where}.target")
             if not rtype.allows(entity.type, target_type):
-                raise ValidationError(
-                    f"{st.type} is not allowed from {entity.type} to {target_type}", f"{where}.type"
-                )
+                raise ValidationError(f"{st.type} is not allowed from {entity.type} to {target_type}", f"{where}.type")
             for name in list(st.qualifiers):
                 spec = rtype.qualifiers.get(name)
                 if spec is None:

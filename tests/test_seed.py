@@ -44,9 +44,7 @@ def test_every_entity_has_a_german_label_and_every_statement_a_citation(seeded):
 def test_every_quote_is_verbatim_in_its_layers_text_and_the_layers_never_mix(seeded):
     report = _norm(report_text())
     background = _norm((SEED_DIR / "sources" / "background.md").read_text(encoding="utf-8"))
-    layers = {
-        e.id: e.properties["layer"] for e in seeded.iter_entities() if e.type == "Source"
-    }
+    layers = {e.id: e.properties["layer"] for e in seeded.iter_entities() if e.type == "Source"}
     assert list(layers.values()).count("report") == 1
     for entity in seeded.iter_entities():
         for st in entity.statements:
@@ -61,7 +59,9 @@ def test_the_report_layer_names_the_study_trip_graz_since_2004_and_four_social_s
     trips = [e for e in seeded.iter_entities() if e.type == "Event" and e.properties.get("kind") == "study_trip"]
     assert any(t.properties.get("participants") == 14 and t.properties.get("duration_days") == 3 for t in trips)
     graz = seeded.get("graz")
-    assert any(st.type == "IMPLEMENTS" and str(st.qualifiers.get("since", "")).startswith("2004") for st in graz.statements)
+    assert any(
+        st.type == "IMPLEMENTS" and str(st.qualifiers.get("since", "")).startswith("2004") for st in graz.statements
+    )
     assert len([st for st in graz.statements if st.type == "HAS_SOCIAL_SPACE"]) >= 4
 
 

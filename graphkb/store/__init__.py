@@ -22,5 +22,5 @@ def open_store(url: str | None = None, *, ontology: Ontology | None = None) -> S
         from .sqlite import SQLiteStore
 
         # SQLAlchemy's convention: three slashes then a relative path, four for an absolute one.
-        return SQLiteStore(url[len("sqlite:///"):], ontology=ontology)
+        return SQLiteStore(url[len("sqlite:///") :], ontology=ontology)
     raise ValidationError(f"unsupported store URL {url!r} (expected sqlite:///path)", "GRAPHKB_STORE")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 from ..errors import NotFound, ValidationError
-from ..model import Entity, Incoming, Page, Revision, Stats, Subgraph, EntitySummary
+from ..model import Entity, EntitySummary, Incoming, Page, Revision, Stats, Subgraph
 from ..revisions import diff_revisions
 from ..schema import Ontology
 
@@ -130,7 +130,9 @@ class Store(Protocol):
     def restore(self, entity_id: str, *, base_revision: int, author: str, summary: str = "") -> Revision:
         """Undo a soft delete; refused when a statement's target was deleted meanwhile."""
 
-    def revert(self, entity_id: str, to_revision: int, *, base_revision: int, author: str, summary: str = "") -> Revision:
+    def revert(
+        self, entity_id: str, to_revision: int, *, base_revision: int, author: str, summary: str = ""
+    ) -> Revision:
         """A new revision whose content is that of ``to_revision``."""
 
     def diff(self, entity_id: str, a: int, b: int) -> dict[str, Any]:
@@ -164,7 +166,9 @@ class BaseStore:
     def diff(self, entity_id: str, a: int, b: int) -> dict[str, Any]:
         return diff_revisions(self.revision(entity_id, a), self.revision(entity_id, b))
 
-    def revert(self, entity_id: str, to_revision: int, *, base_revision: int, author: str, summary: str = "") -> Revision:
+    def revert(
+        self, entity_id: str, to_revision: int, *, base_revision: int, author: str, summary: str = ""
+    ) -> Revision:
         old = self.revision(entity_id, to_revision).entity()
         current = self.get(entity_id)
         if current.deleted:

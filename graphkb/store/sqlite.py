@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from ..model import (
     Incoming,
     Page,
     Revision,
-    Stats,
     Statement,
+    Stats,
     Subgraph,
 )
 from ..schema import Ontology
@@ -36,13 +36,15 @@ from .sqlite_schema import migrate
 
 __all__ = ["SQLiteStore"]
 
-_ENTITY_COLS = "id, type, label_de, label_en, data, revision, deleted, deleted_reason, created_at, updated_at, updated_by"
+_ENTITY_COLS = (
+    "id, type, label_de, label_en, data, revision, deleted, deleted_reason, created_at, updated_at, updated_by"
+)
 _SUMMARY_COLS = "id, type, label_de, label_en, data, deleted"
 _REV_COLS = "entity_id, number, parent, author, timestamp, summary, action, entity_type, label, size"
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _dumps(value: Any) -> str:
@@ -373,9 +375,14 @@ class SQLiteStore(BaseStore):
         return [self._revision_row(r) for r in rows]
 
     def revision(self, entity_id: str, number: int) -> Revision:
-        row = self._conn().execute(
-            f"SELECT {_REV_COLS}, snapshot FROM revisions WHERE entity_id = ? AND number = ?", (entity_id, int(number))
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute(
+                f"SELECT {_REV_COLS}, snapshot FROM revisions WHERE entity_id = ? AND number = ?",
+                (entity_id, int(number)),
+            )
+            .fetchone()
+        )
         if row is None:
             raise NotFound(f"no revision {number} of {entity_id!r}")
         return self._revision_row(row[:-1], row[-1])
@@ -448,9 +455,13 @@ class SQLiteStore(BaseStore):
     def iter_revisions(self) -> Iterator[Revision]:
         last = 0
         while True:
-            rows = self._conn().execute(
-                f"SELECT seq, {_REV_COLS}, snapshot FROM revisions WHERE seq > ? ORDER BY seq LIMIT 1000", (last,)
-            ).fetchall()
+            rows = (
+                self._conn()
+                .execute(
+                    f"SELECT seq, {_REV_COLS}, snapshot FROM revisions WHERE seq > ? ORDER BY seq LIMIT 1000", (last,)
+                )
+                .fetchall()
+            )
             if not rows:
                 return
             for row in rows:
@@ -731,11 +742,7 @@ class SQLiteStore(BaseStore):
         )
         conn.executemany(
             "INSERT INTO citations (statement_id, position, source_id, quote, locator) VALUES (?, ?, ?, ?, ?)",
-            [
-                (st.id, j, c.source, c.quote, c.locator)
-                for st in e.statements
-                for j, c in enumerate(st.citations)
-            ],
+            [(st.id, j, c.source, c.quote, c.locator) for st in e.statements for j, c in enumerate(st.citations)],
         )
         conn.executemany(
             "INSERT OR IGNORE INTO refs (subject_id, target_id) VALUES (?, ?)",
@@ -746,14 +753,18 @@ class SQLiteStore(BaseStore):
         ids: set[str] = set()
         etype = self.ontology.entity_types.get(e.type)
         if etype:
-            ids.update(str(v) for k, v in e.properties.items() if k in etype.properties and etype.properties[k].type == "ref")
+            ids.update(
+                str(v) for k, v in e.properties.items() if k in etype.properties and etype.properties[k].type == "ref"
+            )
         for st in e.statements:
             ids.add(st.target)
             ids.update(c.source for c in st.citations)
             rtype = self.ontology.relation_types.get(st.type)
             if rtype:
                 ids.update(
-                    str(v) for k, v in st.qualifiers.items() if k in rtype.qualifiers and rtype.qualifiers[k].type == "ref"
+                    str(v)
+                    for k, v in st.qualifiers.items()
+                    if k in rtype.qualifiers and rtype.qualifiers[k].type == "ref"
                 )
         ids.discard(e.id)
         return ids

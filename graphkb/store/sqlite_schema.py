@@ -91,9 +91,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     """Apply the migrations this file has and the database lacks; returns the schema version."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > len(MIGRATIONS):
-        raise RuntimeError(
-            f"the database has schema version {current}, newer than this graphkb ({len(MIGRATIONS)})"
-        )
+        raise RuntimeError(f"the database has schema version {current}, newer than this graphkb ({len(MIGRATIONS)})")
     for version in range(current + 1, len(MIGRATIONS) + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:

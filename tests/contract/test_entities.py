@@ -62,7 +62,10 @@ def test_get_returns_statements_with_qualifiers_and_citations_in_order(store):
         (Entity(type="City", labels={"de": "Graz", "en": "x\ny"}), "labels.en"),
         (Entity(type="City", labels={"de": "Graz"}, properties={"districts": "siebzehn"}), "properties.districts"),
         (Entity(type="City", labels={"de": "Graz"}, properties={"mayor": "X"}), "properties.mayor"),
-        (Entity(type="City", labels={"de": "Graz"}, properties={"website": "javascript:alert(1)"}), "properties.website"),
+        (
+            Entity(type="City", labels={"de": "Graz"}, properties={"website": "javascript:alert(1)"}),
+            "properties.website",
+        ),
         (Entity(type="City", labels={"de": "Graz"}, descriptions={"de": "d" * 1001}), "descriptions.de"),
         (Entity(type="City", labels={"de": "Graz"}, body="b" * 100_001), "body"),
         (Entity(type="Event", labels={"de": "Reise"}, properties={"start": "25.9.2017"}), "properties.start"),

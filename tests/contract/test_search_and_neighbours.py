@@ -12,7 +12,17 @@ from .helpers import small_graph
 
 @pytest.mark.parametrize(
     "query",
-    ["Trägerverbund", "trägerverbund", "traegerverbund", "TRAEGERVERBUND", "Trager", "träger", "verbund", "Süd", "sued"],
+    [
+        "Trägerverbund",
+        "trägerverbund",
+        "traegerverbund",
+        "TRAEGERVERBUND",
+        "Trager",
+        "träger",
+        "verbund",
+        "Süd",
+        "sued",
+    ],
 )
 def test_search_finds_traegerverbund_however_it_is_typed(store, query):
     small_graph(store)
@@ -75,7 +85,9 @@ def test_neighbours_of_a_hub_are_capped(store):
     store.create(Entity(type="Principle", labels={"de": "Willensorientierung"}), author="a")
     store.bulk_import(
         [
-            Entity(type="Practice", labels={"de": f"Praxis {i}"}, statements=[Statement("EMBODIES", "willensorientierung")])
+            Entity(
+                type="Practice", labels={"de": f"Praxis {i}"}, statements=[Statement("EMBODIES", "willensorientierung")]
+            )
             for i in range(30)
         ],
         author="a",
