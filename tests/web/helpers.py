@@ -1,0 +1,46 @@
+"""What the web tests share besides fixtures: reading HTML without a browser."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def tags(html: str, name: str | None = None) -> list[dict[str, str]]:
+    """Attributes of every start tag (of one kind), in document order."""
+    parser = _Tags()
+    parser.feed(html)
+    return [attrs for tag, attrs in parser.tags if name is None or tag == name]
+
+
+def all_tags(html: str) -> list[tuple[str, dict[str, str]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def text(html: str) -> str:
+    """The visible text, whitespace collapsed (good enough for 'the page says ...')."""
+    without = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    plain = re.sub(r"<[^>]+>", " ", without)
+    return re.sub(r"\s+", " ", unescape(plain)).strip()
+
+
+def outgoing_part(html: str) -> str:
+    """The entity page's own statements (between the two section headings)."""
+    return html.split('id="st-h"', 1)[1].split('id="in-h"', 1)[0]
+
+
+def incoming_part(html: str) -> str:
+    """The entity page's "what links here" section."""
+    return html.split('id="in-h"', 1)[1].split("</article>", 1)[0]

@@ -1,0 +1,59 @@
+"""The graphkb web app: ``create_app(config)`` builds it; nothing connects at import.
+
+The store named by ``GRAPHKB_STORE`` is opened on first use (:func:`get_store`) and closed
+when the app object goes away or the process ends (``app.extensions["graphkb_store"].close()``
+closes it at once).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+from graphkb.config import store_url
+
+from . import db, errors, i18n, security
+from .db import get_store
+
+__all__ = ["create_app", "get_store"]
+
+
+@functools.cache
+def _process_secret() -> str:
+    # Without GRAPHKB_SECRET_KEY every process makes its own: sessions do not outlive a restart.
+    return secrets.token_hex(32)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides the defaults (``GRAPHKB_STORE``, ``GRAPHKB_PAGE_SIZE``, ...)."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("GRAPHKB_SECRET_KEY") or _process_secret(),
+        GRAPHKB_STORE=None,
+        GRAPHKB_PAGE_SIZE=50,
+        GRAPHKB_RECENT=15,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+    )
+    if config:
+        app.config.update(config)
+    app.config["GRAPHKB_STORE"] = app.config["GRAPHKB_STORE"] or store_url()
+    app.debug = False
+    app.json.ensure_ascii = False  # umlauts readable in JSON
+    app.json.sort_keys = False  # keep the ontology's order
+
+    db.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+
+    from .views import api, wiki
+
+    app.register_blueprint(wiki.bp)
+    app.register_blueprint(api.bp)
+    security.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Blueprints: ``wiki`` (HTML pages) and ``api`` (their JSON twins under /api/v1/)."""
