@@ -11,6 +11,7 @@ LANGS = ("de", "en")
 
 _NON_WORD = re.compile(r"[^\w]+|_+")
 _SLUG = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _DIGRAPHS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 
 
@@ -54,9 +55,9 @@ def fold(text: str) -> str:
     >>> fold("Trägerverbund") == fold("traegerverbund") == fold("TRAGERVERBUND")
     True
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = stripped.casefold()
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
     for digraph, single in _DIGRAPHS:
         folded = folded.replace(digraph, single)
     return folded

@@ -13,6 +13,7 @@ silently disappears.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
@@ -31,7 +32,8 @@ SORT_KEYS = ("label", "-label", "id", "-id", "updated", "-updated")
 
 
 def new_statement_id() -> str:
-    return "s" + uuid.uuid4().hex[:15]
+    """A fresh statement id: time-ordered (so index inserts append) plus randomness."""
+    return f"s{time.time_ns() // 1000:013x}{uuid.uuid4().hex[:6]}"
 
 
 @runtime_checkable

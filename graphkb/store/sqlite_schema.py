@@ -53,8 +53,8 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX citations_source ON citations (source_id);
 
-    -- every id an entity points at (targets, citation sources, refs in qualifiers and properties),
-    -- so a delete can list its referrers with one indexed look-up
+    -- ids an entity points at from qualifiers and properties (targets and citation sources are
+    -- indexed in their own tables), so a delete can list every referrer by index
     CREATE TABLE refs (
         subject_id TEXT NOT NULL REFERENCES entities (id),
         target_id TEXT NOT NULL REFERENCES entities (id),
