@@ -212,7 +212,7 @@ class Entity:
         return new
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EntitySummary:
     """Enough of an entity to list, link and draw it."""
 

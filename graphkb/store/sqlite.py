@@ -38,9 +38,11 @@ from .sqlite_schema import migrate
 __all__ = ["SQLiteStore"]
 
 _ENTITY_COLS = (
-    "id, type, label_de, label_en, data, revision, deleted, deleted_reason, created_at, updated_at, updated_by"
+    "id, type, label_de, label_en, data, revision, deleted, deleted_reason, created_at, updated_at, updated_by, "
+    "description_de, description_en"
 )
-_SUMMARY_COLS = "id, type, label_de, label_en, data, deleted"
+# descriptions have columns of their own so lists, search and neighbours never parse JSON
+_SUMMARY_COLS = "id, type, label_de, label_en, description_de, description_en, deleted"
 _REV_COLS = "entity_id, number, parent, author, timestamp, summary, action, entity_type, label, size"
 
 
@@ -123,13 +125,12 @@ class SQLiteStore(BaseStore):
 
     @staticmethod
     def _summary(row: tuple) -> EntitySummary:
-        data = _loads(row[4])
         return EntitySummary(
             id=row[0],
             type=row[1],
             labels={"de": row[2], "en": row[3]},
-            descriptions=data.get("descriptions") or {},
-            deleted=bool(row[5]),
+            descriptions={"de": row[4], "en": row[5]},
+            deleted=bool(row[6]),
         )
 
     @staticmethod
@@ -172,7 +173,7 @@ class SQLiteStore(BaseStore):
             type=row[1],
             labels={"de": row[2], "en": row[3]},
             aliases=data.get("aliases") or {},
-            descriptions=data.get("descriptions") or {},
+            descriptions={"de": row[11], "en": row[12]},
             body=data.get("body") or "",
             properties=data.get("properties") or {},
             statements=statements,
@@ -240,42 +241,65 @@ class SQLiteStore(BaseStore):
         return Page([self._summary(r) for r in rows], total, offset, limit)
 
     def search(self, query: str, *, types: Iterable[str] | None = None, limit: int = 20) -> list[EntitySummary]:
+        """Three tiers, each cheap at any size, filled in order until ``limit``:
+
+        1. labels that start with the query (exact ones first), through the sort indexes;
+        2. labels and aliases that contain every term anywhere (trigram index), shortest first;
+        3. descriptions with every term as a word or word prefix (word index).
+        """
         types = self.ontology.check_entity_types(types)
         _, limit = _paging(0, limit)
         terms = fold(query).split()
         if not terms:
             return []
-        long_terms = [t for t in terms if len(t) >= 3]
-        short_terms = [t for t in terms if len(t) < 3]
-        folded = " ".join(terms)
-        params: list[Any] = []
-        where = ["e.deleted = 0"]
-        if types:
-            where.append("e.type IN (SELECT value FROM json_each(?))")
-            params.append(_dumps(types))
-        for t in short_terms:
-            where.append("instr(search.label_de || ' ' || search.label_en || ' ' || search.aliases, ?) > 0")
-            params.append(t)
-        if long_terms:
-            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-            sql = (
-                f"SELECT {', '.join('e.' + c.strip() for c in _SUMMARY_COLS.split(','))} "
-                "FROM search JOIN entities e ON e.rowid = search.rowid "
-                f"WHERE search MATCH ? AND {' AND '.join(where)} "
-                "ORDER BY (search.label_de = ? OR search.label_en = ?) DESC, "
-                "(substr(search.label_de, 1, ?) = ? OR substr(search.label_en, 1, ?) = ?) DESC, "
-                "bm25(search, 10.0, 8.0, 4.0, 1.0), e.sort_de LIMIT ?"
+        phrase = " ".join(terms)
+        cols = ", ".join("e." + c.strip() for c in _SUMMARY_COLS.split(","))
+        params: dict[str, Any] = {"f": phrase, "types": _dumps(types), "n": limit}
+        type_sql = " AND e.type IN (SELECT value FROM json_each(:types))" if types else ""
+        conn = self._conn()
+        found: dict[str, EntitySummary] = {}
+
+        def take(rows: Iterable[tuple]) -> None:
+            for row in rows:
+                if len(found) >= limit:
+                    return
+                found.setdefault(row[0], self._summary(row))
+
+        prefix: list[tuple] = []
+        for column in ("sort_de", "sort_en"):
+            # in index order, so the work is the limit, not the number of labels with this prefix;
+            # an exact match sorts first among the labels it prefixes
+            prefix += conn.execute(
+                f"SELECT {cols}, e.{column} FROM entities e WHERE e.deleted = 0 "
+                f"AND e.{column} >= :f AND e.{column} < :f || char(1114111){type_sql} ORDER BY e.{column} LIMIT :n",
+                params,
+            ).fetchall()
+        prefix.sort(key=lambda r: (r[-1] != phrase, r[-1]))
+        take(r[:-1] for r in prefix)
+        clauses = ['"' + t.replace('"', '""') + '"' for t in terms if len(t) >= 3]
+        if len(phrase) >= 3 and (len(clauses) != len(terms) or not clauses):
+            clauses.append('"' + phrase.replace('"', '""') + '"')  # short terms: the phrase as a substring
+        if clauses and len(found) < limit:
+            params["m"] = " AND ".join(clauses)
+            params["n"] = limit
+            rows = conn.execute(
+                f"SELECT {cols} FROM search CROSS JOIN entities e ON e.rowid = search.rowid "
+                f"WHERE search MATCH :m AND e.deleted = 0{type_sql} LIMIT :n",
+                params,
+            ).fetchall()
+            take(sorted(rows, key=lambda r: (len(r[2]), r[2])))
+        words = ['"' + t.replace('"', '""') + '"*' for t in terms if len(t) >= 2]
+        if words and len(found) < limit:
+            params["m"] = " AND ".join(words)
+            params["n"] = limit
+            take(
+                conn.execute(
+                    f"SELECT {cols} FROM search_text CROSS JOIN entities e ON e.rowid = search_text.rowid "
+                    f"WHERE search_text MATCH :m AND e.deleted = 0{type_sql} LIMIT :n",
+                    params,
+                )
             )
-            n = len(folded)
-            rows = self._conn().execute(sql, [match, *params, folded, folded, n, folded, n, folded, limit])
-        else:
-            sql = (
-                f"SELECT {', '.join('e.' + c.strip() for c in _SUMMARY_COLS.split(','))} "
-                "FROM search JOIN entities e ON e.rowid = search.rowid "
-                f"WHERE {' AND '.join(where)} ORDER BY length(search.label_de), e.sort_de LIMIT ?"
-            )
-            rows = self._conn().execute(sql, [*params, limit])
-        return [self._summary(r) for r in rows]
+        return list(found.values())
 
     def neighbours(
         self,
@@ -291,54 +315,55 @@ class SQLiteStore(BaseStore):
         if not 1 <= int(depth) <= 5:
             raise ValidationError("must be between 1 and 5", "depth")
         _, limit = _paging(0, limit, maximum=5000)
-        rel_filter = " AND type IN (SELECT value FROM json_each(?))" if relation_types else ""
-        rel_param = [_dumps(relation_types)] if relation_types else []
-        type_filter = " AND type IN (SELECT value FROM json_each(?))" if entity_types else ""
-        type_param = [_dumps(entity_types)] if entity_types else []
+        params: dict[str, Any] = {"rels": _dumps(relation_types), "types": _dumps(entity_types)}
+        rel = " AND s.type IN (SELECT value FROM json_each(:rels))" if relation_types else ""
+        live = " AND e.deleted = 0" + (" AND e.type IN (SELECT value FROM json_each(:types))" if entity_types else "")
+        cols = ", ".join("e." + c.strip() for c in _SUMMARY_COLS.split(","))
+        # One node at a time, in discovery order, stopping at the limit: the work is bounded by
+        # the limit, not by the size of the hubs on the way (a hub can have thousands of links).
+        outgoing = (
+            f"SELECT {cols} FROM statements s CROSS JOIN entities e ON e.id = s.target_id "
+            f"WHERE s.subject_id = :node{rel}{live} ORDER BY s.position"
+        )
+        incoming = (
+            f"SELECT {cols} FROM statements s CROSS JOIN entities e ON e.id = s.subject_id "
+            f"WHERE s.target_id = :node{rel}{live} LIMIT :cap"
+        )
         with self._read() as conn:
             start = conn.execute(f"SELECT {_SUMMARY_COLS} FROM entities WHERE id = ?", (entity_id,)).fetchone()
             self._require(start, entity_id)
             nodes = {entity_id: self._summary(start)}
             frontier = [entity_id]
             truncated = False
+            params["cap"] = limit + 1  # a hub yields at most what still fits, and one more to tell
             for _ in range(int(depth)):
-                if not frontier or truncated:
-                    break
-                found: dict[str, None] = {}
-                for chunk in _chunks(frontier, 2000):
-                    ids = _dumps(chunk)
-                    for subject, target in conn.execute(
-                        "SELECT subject_id, target_id FROM statements WHERE subject_id IN "
-                        f"(SELECT value FROM json_each(?)){rel_filter} "
-                        "UNION ALL SELECT subject_id, target_id FROM statements WHERE target_id IN "
-                        f"(SELECT value FROM json_each(?)){rel_filter}",
-                        [ids, *rel_param, ids, *rel_param],
-                    ):
-                        for other in (subject, target):
-                            if other not in nodes:
-                                found[other] = None
-                frontier = []
-                for chunk in _chunks(list(found), 2000):
-                    for row in conn.execute(
-                        f"SELECT {_SUMMARY_COLS} FROM entities WHERE id IN (SELECT value FROM json_each(?)) "
-                        f"AND deleted = 0{type_filter} ORDER BY sort_de, id",
-                        [_dumps(chunk), *type_param],
-                    ):
-                        if len(nodes) >= limit:
-                            truncated = True
+                next_frontier: list[str] = []
+                for node in frontier:
+                    params["node"] = node
+                    for query in (outgoing, incoming):
+                        for row in conn.execute(query, params):
+                            if row[0] in nodes:
+                                continue
+                            if len(nodes) >= limit:
+                                truncated = True  # one more was reachable: stop here
+                                break
+                            nodes[row[0]] = self._summary(row)
+                            next_frontier.append(row[0])
+                        if truncated:
                             break
-                        nodes[row[0]] = self._summary(row)
-                        frontier.append(row[0])
                     if truncated:
                         break
-            node_ids = _dumps(list(nodes))
+                if truncated or not next_frontier:
+                    break
+                frontier = next_frontier
+            params["ids"] = _dumps(list(nodes))
             edges = [
                 Edge(*row)
                 for row in conn.execute(
-                    "SELECT id, subject_id, type, target_id FROM statements "
-                    f"WHERE subject_id IN (SELECT value FROM json_each(?)) "
-                    f"AND target_id IN (SELECT value FROM json_each(?)){rel_filter} ORDER BY subject_id, position",
-                    [node_ids, node_ids, *rel_param],
+                    "SELECT s.id, s.subject_id, s.type, s.target_id FROM json_each(:ids) j "
+                    "CROSS JOIN statements s ON s.subject_id = j.value "
+                    f"WHERE s.target_id IN (SELECT value FROM json_each(:ids)){rel} ORDER BY j.key, s.position",
+                    params,
                 )
             ]
         return Subgraph(list(nodes.values()), edges, truncated)
@@ -700,9 +725,7 @@ class SQLiteStore(BaseStore):
 
     @staticmethod
     def _entity_row(e: Entity) -> tuple:
-        data = _dumps(
-            {"aliases": e.aliases, "descriptions": e.descriptions, "body": e.body, "properties": e.properties}
-        )
+        data = _dumps({"aliases": e.aliases, "body": e.body, "properties": e.properties})
         return (
             e.id,
             e.type,
@@ -717,19 +740,24 @@ class SQLiteStore(BaseStore):
             e.created_at,
             e.updated_at,
             e.updated_by,
+            e.descriptions["de"],
+            e.descriptions["en"],
         )
 
     @staticmethod
-    def _search_row(e: Entity) -> tuple:
+    def _search_rows(e: Entity, sort_de: str, sort_en: str) -> tuple[tuple, str]:
+        """The trigram row (labels, aliases) and the word row (descriptions), folded."""
         aliases = " | ".join(a for lang in ("de", "en") for a in e.aliases.get(lang, []))
         descriptions = " | ".join(d for d in e.descriptions.values() if d)
-        return (fold(e.labels["de"]), fold(e.labels["en"]), fold(aliases), fold(descriptions))
+        return (sort_de, sort_en if e.labels["en"] else "", fold(aliases)), fold(descriptions)
 
     def _insert_entities(self, conn: sqlite3.Connection, entities: list[Entity]) -> None:
+        entity_rows = [self._entity_row(e) for e in entities]
         conn.executemany(
             "INSERT INTO entities (id, type, label_de, label_en, sort_de, sort_en, data, revision, deleted, "
-            "deleted_reason, created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [self._entity_row(e) for e in entities],
+            "deleted_reason, created_at, updated_at, updated_by, description_de, description_en) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            entity_rows,
         )
         rowids = dict(
             conn.execute(
@@ -737,23 +765,30 @@ class SQLiteStore(BaseStore):
                 (_dumps([e.id for e in entities]),),
             )
         )
+        rows = [(rowids[row[0]], *self._search_rows(e, row[4], row[5])) for e, row in zip(entities, entity_rows)]
         conn.executemany(
-            "INSERT INTO search (rowid, label_de, label_en, aliases, descriptions) VALUES (?, ?, ?, ?, ?)",
-            [(rowids[e.id], *self._search_row(e)) for e in entities],
+            "INSERT INTO search (rowid, label_de, label_en, aliases) VALUES (?, ?, ?, ?)",
+            [(rowid, *labels) for rowid, labels, _ in rows],
+        )
+        conn.executemany(
+            "INSERT INTO search_text (rowid, descriptions) VALUES (?, ?)",
+            [(rowid, text) for rowid, _, text in rows if text],
         )
 
     def _replace_entity(self, conn: sqlite3.Connection, e: Entity) -> None:
         row = self._entity_row(e)
         rowid = conn.execute(
             "UPDATE entities SET label_de = ?, label_en = ?, sort_de = ?, sort_en = ?, data = ?, revision = ?, "
-            "deleted = ?, deleted_reason = ?, updated_at = ?, updated_by = ? WHERE id = ? RETURNING rowid",
-            (*row[2:10], row[11], row[12], e.id),
+            "deleted = ?, deleted_reason = ?, updated_at = ?, updated_by = ?, description_de = ?, description_en = ? "
+            "WHERE id = ? RETURNING rowid",
+            (*row[2:10], *row[11:15], e.id),
         ).fetchone()[0]
+        labels, descriptions = self._search_rows(e, row[4], row[5])
         conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
-        conn.execute(
-            "INSERT INTO search (rowid, label_de, label_en, aliases, descriptions) VALUES (?, ?, ?, ?, ?)",
-            (rowid, *self._search_row(e)),
-        )
+        conn.execute("DELETE FROM search_text WHERE rowid = ?", (rowid,))
+        conn.execute("INSERT INTO search (rowid, label_de, label_en, aliases) VALUES (?, ?, ?, ?)", (rowid, *labels))
+        if descriptions:
+            conn.execute("INSERT INTO search_text (rowid, descriptions) VALUES (?, ?)", (rowid, descriptions))
         conn.execute("DELETE FROM statements WHERE subject_id = ?", (e.id,))
         conn.execute("DELETE FROM refs WHERE subject_id = ?", (e.id,))
         self._insert_statements(conn, [e])
