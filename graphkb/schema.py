@@ -204,15 +204,7 @@ class Ontology:
             raise ValidationError("a German label is required", "labels.de")
         if len(entity.body) > self.limit("body"):
             raise ValidationError(f"longer than {self.limit('body')} characters", "body")
-        for name in list(entity.properties):
-            spec = etype.properties.get(name)
-            if spec is None:
-                raise ValidationError(f"{entity.type} has no property {name!r}", f"properties.{name}")
-            value = self._value(spec, entity.properties[name], f"properties.{name}", type_of)
-            if value is None:
-                del entity.properties[name]
-            else:
-                entity.properties[name] = value
+        self._check_values(entity.properties, etype.properties, "properties", f"{entity.type} has no property", type_of)
         for spec in etype.properties.values():
             if spec.required and spec.name not in entity.properties:
                 raise ValidationError("is required", f"properties.{spec.name}")
@@ -230,15 +222,9 @@ class Ontology:
                 raise ValidationError(f"no entity {st.target!r}", f"{where}.target")
             if not rtype.allows(entity.type, target_type):
                 raise ValidationError(f"{st.type} is not allowed from {entity.type} to {target_type}", f"{where}.type")
-            for name in list(st.qualifiers):
-                spec = rtype.qualifiers.get(name)
-                if spec is None:
-                    raise ValidationError(f"{st.type} has no qualifier {name!r}", f"{where}.qualifiers.{name}")
-                value = self._value(spec, st.qualifiers[name], f"{where}.qualifiers.{name}", type_of)
-                if value is None:
-                    del st.qualifiers[name]
-                else:
-                    st.qualifiers[name] = value
+            self._check_values(
+                st.qualifiers, rtype.qualifiers, f"{where}.qualifiers", f"{st.type} has no qualifier", type_of
+            )
             if len(st.citations) > self.limit("citations"):
                 raise ValidationError(f"at most {self.limit('citations')} citations", f"{where}.citations")
             for j, cit in enumerate(st.citations):
@@ -251,6 +237,25 @@ class Ontology:
                     raise ValidationError(f"longer than {self.limit('quote')} characters", f"{cwhere}.quote")
                 if len(cit.locator) > self.limit("locator"):
                     raise ValidationError(f"longer than {self.limit('locator')} characters", f"{cwhere}.locator")
+
+    def _check_values(
+        self,
+        values: dict[str, Any],
+        specs: dict[str, PropertySpec],
+        where: str,
+        unknown: str,
+        type_of: Callable[[str], str | None],
+    ) -> None:
+        """Check and normalise properties or qualifiers in place; empty values are dropped."""
+        for name in list(values):
+            spec = specs.get(name)
+            if spec is None:
+                raise ValidationError(f"{unknown} {name!r}", f"{where}.{name}")
+            value = self._value(spec, values[name], f"{where}.{name}", type_of)
+            if value is None:
+                del values[name]
+            else:
+                values[name] = value
 
     def check_summary(self, summary: str) -> str:
         return self._text(summary or "", "summary", "summary", one_line=True)

@@ -192,7 +192,8 @@ class _Builder:
                 groups[st.type] = Group(st.type, pick(texts, self.lang) or st.type)
             groups[st.type].statements.append(view)
         for group in groups.values():
-            group.statements.sort(key=lambda v: (v.other_label.casefold(), v.other_id))
+            # the report layer (the primary source) first, then by label
+            group.statements.sort(key=lambda v: ("report" not in v.layers, v.other_label.casefold(), v.other_id))
         return sorted(groups.values(), key=lambda g: (order.get(g.type, len(order)), g.type))
 
 

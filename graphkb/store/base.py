@@ -154,6 +154,9 @@ class Store(Protocol):
         Without ``revisions`` each entity gets revision 1 (action ``import``). With them (an export
         being restored) the given history is written as it is and each entity keeps its
         revision number. Statements may point at entities of the same import.
+
+        The store takes the entities it is given: it may normalise them in place and fill in
+        ids, so hand over fresh objects (as generators, seed and JSON import do).
         """
 
     def close(self) -> None:

@@ -92,3 +92,22 @@ def test_type_index_of_the_seed_lists_every_entity_of_the_type(seeded_client, en
     html = seeded_client.get("/types/Role").get_data(as_text=True)
     listed = re.findall(r'<a href="/entity/([^"]+)"', html.split('class="entity-list"', 1)[1])
     assert sorted(quote(r) for r in roles) == sorted(listed)
+
+
+def test_report_statements_come_before_background_ones_in_every_group(seeded_url):
+    from graphkb.store import open_store
+    from webui import create_app
+    from webui.present import entity_page
+
+    store = open_store(seeded_url)
+    app = create_app({"GRAPHKB_STORE": seeded_url})
+    with app.test_request_context("/?lang=de"):
+        graz = store.get("graz")
+        page = entity_page(store, graz, store.incoming("graz"), "de", "en")
+    mixed = 0
+    for group in page.outgoing:
+        order = ["report" in s.layers for s in group.statements]
+        assert order == sorted(order, reverse=True), group.type
+        mixed += True in order and False in order
+    assert mixed  # Graz has groups with statements of both layers
+    store.close()
