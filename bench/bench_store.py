@@ -353,6 +353,10 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
         )
         profiler.report(f"neighbours(depth=2) at {n:,}")
         result["neighbours"] = {"store": summary(s_ns), "raw": summary(r_ns["raw"])}
+        # how big the answers are: at 1k a 2-hop neighbourhood is small, at 100k it hits the limit
+        result["neighbours"]["nodes_p50"] = statistics.median(
+            len(store.neighbours(i, depth=2, limit=200).nodes) for i in sample[: args.hops]
+        )
 
         # -- search
         sample = queries * args.repeat
@@ -438,9 +442,9 @@ def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         return [_fmt(fn(r), digits) for r in results]
 
     def worst(op: str, goal: float, higher: bool) -> str:
-        values = [r[op]["ratio"] for r in results]
-        value = min(values) if higher else max(values)
-        return f"{'≥' if higher else '≤'} {goal:g}  {ok(value, goal, higher)}"
+        # the issue sets its goals at the largest size (100k on this machine)
+        value = results[-1][op]["ratio"]
+        return f"{'≥' if higher else '≤'} {goal:g} at N={results[-1]['n']:,}  {ok(value, goal, higher)}"
 
     row("generate (s)", each(lambda r: r["generate_s"], 1))
     row("statements / citations", [f"{r['statements']:,} / {r['citations']:,}" for r in results])
@@ -456,6 +460,8 @@ def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         row("  p95 raw SQL (µs)", each(lambda r, op=op: r[op]["raw"]["p95_us"]))
         goal = worst(op, GOALS["get"], False) if op == "get" else ""
         row("  ratio p50 store/raw", each(lambda r, op=op: r[op]["ratio"], 2), goal)
+        if op == "neighbours":
+            row("  nodes returned p50", each(lambda r: r["neighbours"]["nodes_p50"]))
     row("SEARCH limit 20 p50 store (µs)", each(lambda r: r["search"]["store"]["p50_us"]))
     row("  p95 store (µs)", each(lambda r: r["search"]["store"]["p95_us"]))
     row("  p50 raw MATCH+LIMIT (µs)", each(lambda r: r["search"]["raw"]["p50_us"]))
@@ -496,12 +502,19 @@ def table(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
             lines.append(
                 f"  {op:<11} store {growth:7.2f}  {ok(growth, GOALS['growth'], False):<6}   (raw SQL {raw_growth:.2f})"
             )
+        per_node = (large["neighbours"]["store"]["p50_us"] / large["neighbours"]["nodes_p50"]) / (
+            small["neighbours"]["store"]["p50_us"] / small["neighbours"]["nodes_p50"]
+        )
+        lines.append(
+            f"  neighbours per node returned (p50 µs / nodes p50) {per_node:.2f}"
+            f"  {ok(per_node, GOALS['growth'], False)}"
+        )
     return "\n".join(lines)
 
 
 def worst_import(results: list[dict[str, Any]]) -> str:
-    value = min(r["import"]["ratio"] for r in results)
-    return f"≥ {GOALS['import']:g}  {'ok' if value >= GOALS['import'] else 'MISSED'}"
+    value = results[-1]["import"]["ratio"]
+    return f"≥ {GOALS['import']:g} at N={results[-1]['n']:,}  {'ok' if value >= GOALS['import'] else 'MISSED'}"
 
 
 def growth(results: list[dict[str, Any]]) -> dict[str, float]:

@@ -247,6 +247,8 @@ class Ontology:
         type_of: Callable[[str], str | None],
     ) -> None:
         """Check and normalise properties or qualifiers in place; empty values are dropped."""
+        if not values:
+            return
         for name in list(values):
             spec = specs.get(name)
             if spec is None:
@@ -264,8 +266,9 @@ class Ontology:
         if not isinstance(value, str):
             raise ValidationError("must be text", field_name)
         value = value.strip()
-        if len(value) > self.limit(limit):
-            raise ValidationError(f"longer than {self.limit(limit)} characters", field_name)
+        maximum = self.limits.get(limit, 1000)
+        if len(value) > maximum:
+            raise ValidationError(f"longer than {maximum} characters", field_name)
         if one_line and ("\n" in value or "\r" in value):
             raise ValidationError("must be a single line", field_name)
         return value
