@@ -27,6 +27,7 @@ run: seed
 	$(BIN)/graphkb serve --host $(HOST) --port $(PORT)
 
 test: install-test
+	$(BIN)/ruff check graphkb webui tests bench
 	$(BIN)/python -m pytest
 
 lint: install-test

@@ -24,7 +24,18 @@ REPORT_ID = "von-graz-lernen-studienreise-zur-sozialraumorientierung"
 REPORT_FILE = "sources/000_89d5b04bed7495f8.txt"
 
 # Places that background.md marks as not verified (or only "named, not checked"): they stay out.
-UNVERIFIED_PLACES = ("Wien", "Linz", "Wels", "Steyr", "Bonn", "Hannover", "Augsburg", "St. Wendel", "Ravensburg", "Zürich")
+UNVERIFIED_PLACES = (
+    "Wien",
+    "Linz",
+    "Wels",
+    "Steyr",
+    "Bonn",
+    "Hannover",
+    "Augsburg",
+    "St. Wendel",
+    "Ravensburg",
+    "Zürich",
+)
 
 
 # ---------------------------------------------------------------------------------- loading
@@ -69,8 +80,7 @@ def _background_sections() -> dict[str, str]:
 def _source_list() -> dict[str, str]:
     """Qn → address, from the source list at the end of background.md."""
     return {
-        q: url
-        for q, url in re.findall(r"^- \*\*\[(Q\d+)\]\*\* .*?<(https?://[^>]+)>\s*$", BACKGROUND_TEXT, flags=re.M)
+        q: url for q, url in re.findall(r"^- \*\*\[(Q\d+)\]\*\* .*?<(https?://[^>]+)>\s*$", BACKGROUND_TEXT, flags=re.M)
     }
 
 
@@ -181,8 +191,11 @@ def test_the_report_has_the_study_trip_with_14_participants_and_3_days():
     assert trips[0]["properties"]["participants"] == 14
     assert trips[0]["properties"]["duration_days"] == 3
     counted = [
-        st for _, st in GRAZ_STATEMENTS
-        if st["type"] == "PARTICIPATED_IN" and st["target"] == trips[0]["id"] and (st.get("qualifiers") or {}).get("count")
+        st
+        for _, st in GRAZ_STATEMENTS
+        if st["type"] == "PARTICIPATED_IN"
+        and st["target"] == trips[0]["id"]
+        and (st.get("qualifiers") or {}).get("count")
     ]
     assert [st["qualifiers"]["count"] for st in counted] == [14]
 
@@ -198,7 +211,8 @@ def test_the_report_layer_gives_graz_four_social_spaces_all_visited():
 
 def test_the_report_layer_has_a_practice_leading_to_an_outcome():
     found = [
-        (s, st["target"]) for s, st in GRAZ_STATEMENTS
+        (s, st["target"])
+        for s, st in GRAZ_STATEMENTS
         if st["type"] == "LEADS_TO" and TYPES[s] == "Practice" and TYPES[st["target"]] == "Outcome"
     ]
     assert found
@@ -206,7 +220,8 @@ def test_the_report_layer_has_a_practice_leading_to_an_outcome():
 
 def test_graz_implements_the_fachkonzept_since_2004_in_the_report_layer():
     (st,) = [
-        st for st in BY_ID["graz"]["statements"]
+        st
+        for st in BY_ID["graz"]["statements"]
         if st["type"] == "IMPLEMENTS" and st["target"] == "fachkonzept-sozialraumorientierung"
     ]
     assert st["qualifiers"]["since"] == "2004"
@@ -331,8 +346,7 @@ def test_every_target_citation_source_and_reference_exists():
 def test_no_entity_states_the_same_thing_twice():
     for e in _merged_entities():
         keys = Counter(
-            (st.type, st.target, tuple(sorted((k, repr(v)) for k, v in st.qualifiers.items())))
-            for st in e.statements
+            (st.type, st.target, tuple(sorted((k, repr(v)) for k, v in st.qualifiers.items()))) for st in e.statements
         )
         assert [k for k, n in keys.items() if n > 1] == [], e.id
 

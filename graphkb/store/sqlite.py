@@ -98,6 +98,11 @@ class SQLiteStore(BaseStore):
             yield conn
             conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'graph_version'")
             conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            # validation runs first; this is the database's own net (e.g. a dump that repeats a
+            # revision), reported as the caller's error, with nothing written
+            conn.execute("ROLLBACK")
+            raise ValidationError(f"the change breaks an integrity rule of the store ({exc})") from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -768,7 +773,10 @@ class SQLiteStore(BaseStore):
                 (_dumps([e.id for e in entities]),),
             )
         )
-        rows = [(rowids[row[0]], *self._search_rows(e, row[4], row[5])) for e, row in zip(entities, entity_rows)]
+        rows = [
+            (rowids[row[0]], *self._search_rows(e, row[4], row[5]))
+            for e, row in zip(entities, entity_rows, strict=True)
+        ]
         conn.executemany(
             "INSERT INTO search (rowid, label_de, label_en, aliases) VALUES (?, ?, ?, ?)",
             [(rowid, *labels) for rowid, labels, _ in rows],
@@ -907,6 +915,7 @@ class SQLiteStore(BaseStore):
                 for rev, encoded in revisions
             ],
         )
+
 
 def _author(author: str) -> str:
     author = (author or "").strip()

@@ -202,3 +202,13 @@ def test_bulk_import_is_all_or_nothing(store):
     assert "statements[0].target" in err.value.field
     assert store.stats().entities == 0
     assert store.recent_changes() == []
+
+
+def test_restoring_a_dump_with_a_repeated_revision_fails_cleanly_and_writes_nothing(store):
+    from graphkb.model import Revision
+
+    city = Entity(type="City", labels={"de": "Celle"}, id="celle", revision=1)
+    rev = Revision("celle", 1, None, "a", "2024-01-01T00:00:00.000Z", "x", "import", city.to_dict(), "City", "Celle")
+    with pytest.raises(ValidationError):
+        store.bulk_import([city], author="importer", revisions=[rev, rev])
+    assert store.stats().entities == 0 and store.recent_changes() == []
