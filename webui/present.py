@@ -8,7 +8,7 @@ property of its Source entity (``report`` = the Graz report, ``background`` = ou
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -58,6 +58,10 @@ class StatementView:
     qualifiers: list[tuple[str, Value]]
     citations: list[CitationView]
     layers: list[str]
+    # set for the evidence a Source gives: whose statement it is
+    subject_id: str | None = None
+    subject_label: str = ""
+    subject_type: str = ""
 
 
 @dataclass
@@ -85,6 +89,7 @@ class EntityPage:
     properties: list[tuple[str, Value]]
     outgoing: list[Group]
     incoming: list[Group]
+    evidence: list[Group] = field(default_factory=list)  # statements this entity (a Source) is cited for
 
 
 def present_value(spec: PropertySpec | None, value: Any, summaries: dict[str, EntitySummary], lang: str) -> Value:
@@ -197,15 +202,36 @@ class _Builder:
         return sorted(groups.values(), key=lambda g: (order.get(g.type, len(order)), g.type))
 
 
-def entity_page(store: Store, entity: Entity, incoming: list[Incoming], lang: str, other_lang: str) -> EntityPage:
+def entity_page(
+    store: Store,
+    entity: Entity,
+    incoming: list[Incoming],
+    lang: str,
+    other_lang: str,
+    cited_by: list[Incoming] | None = None,
+) -> EntityPage:
     ontology = store.ontology
     etype = ontology.entity_types.get(entity.type)
     specs = etype.properties if etype else {}
     builder = _Builder(store, ontology, lang)
+    cited_by = cited_by or []
     builder.load(
-        [*entity.statements, *(inc.statement for inc in incoming)],
+        [*entity.statements, *(inc.statement for inc in incoming), *(c.statement for c in cited_by)],
         _refs(specs, entity.properties),
     )
+    evidence = []
+    for c in cited_by:
+        # only the quotes from this source: the page is about what it says
+        own = Statement(
+            c.statement.type,
+            c.statement.target,
+            c.statement.qualifiers,
+            [cit for cit in c.statement.citations if cit.source == entity.id],
+            c.statement.id,
+        )
+        view = builder.statement(own, builder.summaries.get(own.target), own.target)
+        view = replace(view, subject_id=c.subject.id, subject_label=c.subject.label(lang), subject_type=c.subject.type)
+        evidence.append((own, view))
     outgoing = [(st, builder.statement(st, builder.summaries.get(st.target), st.target)) for st in entity.statements]
     inbound = [(inc.statement, builder.statement(inc.statement, inc.subject, inc.subject.id)) for inc in incoming]
     properties = _labelled(specs, entity.properties, builder.summaries, lang)
@@ -230,4 +256,5 @@ def entity_page(store: Store, entity: Entity, incoming: list[Incoming], lang: st
         properties=properties,
         outgoing=builder.groups(outgoing, inverse=False),
         incoming=builder.groups(inbound, inverse=True),
+        evidence=builder.groups(evidence, inverse=False),
     )

@@ -87,6 +87,9 @@ class Store(Protocol):
     def incoming(self, entity_id: str, *, relation_types: Iterable[str] | None = None) -> list[Incoming]:
         """Statements of live entities that point at ``entity_id`` ("what links here")."""
 
+    def cited_by(self, source_id: str, *, limit: int = 500) -> list[Incoming]:
+        """Statements of live entities that cite ``source_id`` (the evidence a Source gives), at most ``limit``."""
+
     def history(self, entity_id: str, *, offset: int = 0, limit: int = 50) -> list[Revision]:
         """The entity's revisions, newest first, without snapshots. Raises NotFound."""
 

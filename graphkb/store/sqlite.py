@@ -376,15 +376,32 @@ class SQLiteStore(BaseStore):
 
     def incoming(self, entity_id: str, *, relation_types: Iterable[str] | None = None) -> list[Incoming]:
         relation_types = self.ontology.check_relation_types(relation_types, "relations")
-        rel_filter = " AND s.type IN (SELECT value FROM json_each(?))" if relation_types else ""
+        rel_filter = " AND s.type IN (SELECT value FROM json_each(:rels))" if relation_types else ""
+        return self._statements_of_others(
+            entity_id,
+            "FROM statements s JOIN entities e ON e.id = s.subject_id "
+            f"WHERE s.target_id = :id AND e.deleted = 0{rel_filter}",
+            {"rels": _dumps(relation_types), "n": -1},
+        )
+
+    def cited_by(self, source_id: str, *, limit: int = 500) -> list[Incoming]:
+        _, limit = _paging(0, limit, maximum=5000)
+        return self._statements_of_others(
+            source_id,
+            "FROM statements s JOIN entities e ON e.id = s.subject_id "
+            "WHERE s.id IN (SELECT statement_id FROM citations WHERE source_id = :id) AND e.deleted = 0",
+            {"n": limit},
+        )
+
+    def _statements_of_others(self, entity_id: str, from_where: str, params: dict[str, Any]) -> list[Incoming]:
+        """Statements (with citations) of other live entities, found by ``from_where``, grouped by type."""
+        cols = ", ".join("e." + c.strip() for c in _SUMMARY_COLS.split(","))
         with self._read() as conn:
             self._require(conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone(), entity_id)
             rows = conn.execute(
-                "SELECT s.id, s.type, s.qualifiers, "
-                + ", ".join("e." + c.strip() for c in _SUMMARY_COLS.split(","))
-                + " FROM statements s JOIN entities e ON e.id = s.subject_id "
-                f"WHERE s.target_id = ? AND e.deleted = 0{rel_filter} ORDER BY s.type, e.sort_de, s.position",
-                [entity_id, *([_dumps(relation_types)] if relation_types else [])],
+                f"SELECT s.id, s.type, s.target_id, s.qualifiers, {cols} {from_where} "
+                "ORDER BY s.type, e.sort_de, s.position LIMIT :n",
+                {**params, "id": entity_id},
             ).fetchall()
             citations: dict[str, list[Citation]] = {}
             for sid, source, quote, locator in conn.execute(
@@ -395,8 +412,8 @@ class SQLiteStore(BaseStore):
                 citations.setdefault(sid, []).append(Citation(source, quote, locator))
         return [
             Incoming(
-                subject=self._summary(r[3:]),
-                statement=Statement(r[1], entity_id, _loads(r[2]), citations.get(r[0], []), r[0]),
+                subject=self._summary(r[4:]),
+                statement=Statement(r[1], r[2], _loads(r[3]), citations.get(r[0], []), r[0]),
             )
             for r in rows
         ]

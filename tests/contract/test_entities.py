@@ -212,3 +212,22 @@ def test_restoring_a_dump_with_a_repeated_revision_fails_cleanly_and_writes_noth
     with pytest.raises(ValidationError):
         store.bulk_import([city], author="importer", revisions=[rev, rev])
     assert store.stats().entities == 0 and store.recent_changes() == []
+
+
+def test_cited_by_lists_the_statements_a_source_is_evidence_for(store):
+    src = small_graph(store)
+    other = source(store, "Andere Quelle", layer="background").entity_id
+    cited = store.cited_by(src)
+    assert sorted((c.subject.id, c.statement.type, c.statement.target) for c in cited) == [
+        ("graz", "HAS_SOCIAL_SPACE", "sozialraum-2"),
+        ("trägerverbund-süd", "RESPONSIBLE_FOR", "sozialraum-2"),
+        ("zusammenarbeit-im-trägerverbund", "LEADS_TO", "augenhöhe-in-entscheidungsprozessen"),
+    ]
+    assert all(c.statement.citations[0].source == src for c in cited)
+    assert store.cited_by(other) == []
+    assert len(store.cited_by(src, limit=1)) == 1
+    practice = store.get("zusammenarbeit-im-trägerverbund")
+    store.delete(practice.id, base_revision=practice.revision, author="admin", reason="weg")
+    assert "zusammenarbeit-im-trägerverbund" not in [c.subject.id for c in store.cited_by(src)]
+    with pytest.raises(NotFound):
+        store.cited_by("keine-quelle")

@@ -111,3 +111,26 @@ def test_report_statements_come_before_background_ones_in_every_group(seeded_url
         mixed += True in order and False in order
     assert mixed  # Graz has groups with statements of both layers
     store.close()
+
+
+def test_the_report_source_page_lists_the_statements_it_is_evidence_for(seeded_client):
+    report = "von-graz-lernen-studienreise-zur-sozialraumorientierung"
+    html = seeded_client.get(entity_url(report) + "?lang=de").get_data(as_text=True)
+    evidence = html.split('id="ev-h"', 1)[1].split('id="in-h"', 1)[0]
+    assert "Belege aus dieser Quelle" in html
+    assert f'href="{entity_url("graz")}"' in evidence
+    assert "seit 2004 Schritt für Schritt" in text(evidence)
+    assert 'class="badge layer-background"' not in evidence  # only this source's own quotes
+    background = seeded_client.get("/api/v1/entities?type=Source&limit=500").get_json()["items"]
+    other = next(s["id"] for s in background if s["id"] != report)
+    other_html = seeded_client.get(entity_url(other) + "?lang=de").get_data(as_text=True)
+    assert "seit 2004 Schritt für Schritt" not in other_html.split('id="ev-h"', 1)[1]
+
+
+def test_a_sources_json_twin_lists_what_cites_it(seeded_client):
+    report = "von-graz-lernen-studienreise-zur-sozialraumorientierung"
+    data = seeded_client.get("/api/v1/entities/" + quote(report)).get_json()
+    subjects = {c["subject"]["id"] for c in data["cited_by"]}
+    assert "graz" in subjects and len(data["cited_by"]) > 60
+    assert all(any(cit["source"] == report for cit in c["statement"]["citations"]) for c in data["cited_by"])
+    assert "cited_by" not in seeded_client.get("/api/v1/entities/graz").get_json()

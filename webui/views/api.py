@@ -28,8 +28,11 @@ def entity(entity_id: str):
     if canonical is None:
         raise NotFound(f"no entity {entity_id[:100]!r}")
     store = get_store()
-    data = store.get(canonical).to_dict()
+    found = store.get(canonical)
+    data = found.to_dict()
     data["incoming"] = [inc.to_dict() for inc in store.incoming(canonical)]
+    if found.type == "Source":
+        data["cited_by"] = [c.to_dict() for c in store.cited_by(canonical)]
     return jsonify(data)
 
 

@@ -121,7 +121,8 @@ def entity(entity_id: str):
     store = get_store()
     found = store.get(canonical)
     lang = ui_lang()
-    page = entity_page(store, found, store.incoming(canonical), lang, other_lang(lang))
+    cited_by = store.cited_by(canonical) if found.type == "Source" else None
+    page = entity_page(store, found, store.incoming(canonical), lang, other_lang(lang), cited_by)
     return render_template("entity.html", page=page, e=found)
 
 
