@@ -60,6 +60,9 @@ def read_seed(seed_dir: Path = SEED_DIR) -> list[Entity]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for raw in data.get("entities") or []:
             entity = Entity.from_dict(raw)
+            if raw.get("body_file"):
+                # a source's full text lives beside the seed once, and its page shows it
+                entity.body = (seed_dir / raw["body_file"]).read_text(encoding="utf-8").strip()
             if not entity.id:
                 raise ValidationError(f"{name}: every seed entity needs an id", "id")
             if entity.id in entities:

@@ -83,3 +83,9 @@ def test_seeding_updates_what_the_seed_wrote_when_the_seed_file_changed(seeded, 
     result = load_seed(seeded)
     assert result.updated == ["graz"]
     assert seeded.get("graz").body != "veraltet"
+
+
+def test_the_report_source_carries_the_report_text_as_its_body(seeded):
+    report = seeded.get("von-graz-lernen-studienreise-zur-sozialraumorientierung")
+    assert report.body == report_text().strip()
+    assert "Mit 14 Vertretern aus deutschen Kommunalverwaltungen" in report.body
