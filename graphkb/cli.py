@@ -29,9 +29,9 @@ def _progress(total: int | None, desc: str) -> Iterator[Any]:
 
 
 @contextmanager
-def _store(ctx: click.Context) -> Iterator[Store]:
+def _store(ctx: click.Context, url: str | None = None) -> Iterator[Store]:
     try:
-        store = open_store(ctx.obj["store_url"])
+        store = open_store(url or ctx.obj["store_url"])
     except GraphKBError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -159,6 +159,32 @@ def gen(ctx: click.Context, n: int, seed_number: int, statements: float) -> None
             progress=step,
         )
     click.echo(f"Generated {count} entities.")
+
+
+@cli.command()
+@click.option("--from", "source_url", required=True, metavar="URL", help="The store to copy from.")
+@click.option("--to", "target_url", required=True, metavar="URL", help="The empty store to copy into.")
+@click.option("--verify/--no-verify", default=True, show_default=True, help="Compare both stores' exports afterwards.")
+@click.pass_context
+def migrate(ctx: click.Context, source_url: str, target_url: str, verify: bool) -> None:
+    """Copy the whole graph between stores, e.g. from sqlite:///instance/graphkb.sqlite3 to neo4j://host:7687.
+
+    Entities, statements, citations, every revision and the accounts arrive unchanged; the target
+    must be empty. With --verify (the default) both stores' full exports are compared.
+    """
+    from .migrate import export_digest
+    from .migrate import migrate as copy_graph
+
+    with _store(ctx, source_url) as source, _store(ctx, target_url) as target:
+        figures = source.stats()
+        with _progress(figures.entities + figures.deleted, "migrate") as step:
+            result = copy_graph(source, target, progress=step)
+        click.echo(f"Migrated {result.entities} entities, {result.revisions} revisions, {result.users} accounts.")
+        if verify:
+            click.echo("Verifying: comparing both exports …", err=True)
+            if export_digest(source) != export_digest(target):
+                raise click.ClickException("verification failed: the exports of the two stores differ")
+            click.echo("Verified: both stores export identically.")
 
 
 @cli.command()

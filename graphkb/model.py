@@ -19,6 +19,8 @@ __all__ = [
     "Subgraph",
     "Incoming",
     "Stats",
+    "User",
+    "ROLES",
     "empty_texts",
 ]
 
@@ -363,3 +365,52 @@ class Stats:
             "by_type": dict(sorted(self.by_type.items())),
             "by_relation": dict(sorted(self.by_relation.items())),
         }
+
+
+ROLES = ("reader", "editor", "admin")
+
+
+@dataclass
+class User:
+    """An account. The store keeps the password hash only; hashing is the web layer's job."""
+
+    name: str
+    role: str = "reader"
+    password_hash: str = ""
+    email: str = ""
+    created_at: str = ""
+    disabled: bool = False
+
+    def validated(self) -> User:
+        """A trimmed copy, or ValidationError naming the field."""
+        from .errors import ValidationError  # model stays free of I/O; errors are plain classes
+
+        name = (self.name or "").strip()
+        if not name or len(name) > 100 or any(c.isspace() or c in "/\\" for c in name):
+            raise ValidationError("1 to 100 characters, no spaces or slashes", "name")
+        if self.role not in ROLES:
+            raise ValidationError(f"must be one of {', '.join(ROLES)}", "role")
+        if len(self.email) > 200:
+            raise ValidationError("longer than 200 characters", "email")
+        return User(name, self.role, self.password_hash, self.email.strip(), self.created_at, bool(self.disabled))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "password_hash": self.password_hash,
+            "email": self.email,
+            "created_at": self.created_at,
+            "disabled": self.disabled,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> User:
+        return cls(
+            name=str(data.get("name") or ""),
+            role=str(data.get("role") or "reader"),
+            password_hash=str(data.get("password_hash") or ""),
+            email=str(data.get("email") or ""),
+            created_at=str(data.get("created_at") or ""),
+            disabled=bool(data.get("disabled")),
+        )

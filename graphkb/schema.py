@@ -6,6 +6,7 @@ It is the only source of entity type and relation type names that reach SQL or C
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +30,9 @@ __all__ = [
     "ONTOLOGY_PATH",
 ]
 
-ONTOLOGY_PATH = Path(__file__).resolve().parent.parent / "seed" / "ontology.yaml"
+# GRAPHKB_SEED_DIR: where an installed graphkb (e.g. the Docker image) keeps the seed folder
+_SEED_DIR = Path(os.environ.get("GRAPHKB_SEED_DIR") or Path(__file__).resolve().parent.parent / "seed")
+ONTOLOGY_PATH = _SEED_DIR / "ontology.yaml"
 PROPERTY_TYPES = {"string", "text", "integer", "number", "boolean", "date", "url", "enum", "list", "ref"}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")

@@ -14,7 +14,8 @@ def open_store(url: str | None = None, *, ontology: Ontology | None = None) -> S
     """Open the store at ``url`` (default: GRAPHKB_STORE or the instance's SQLite file).
 
     ``sqlite:///relative/path.sqlite3`` or ``sqlite:////absolute/path.sqlite3`` opens the
-    embedded store; ``neo4j://`` URLs come with the Neo4j backend.
+    embedded store; ``neo4j://[user:password@]host:7687[/database]`` (or ``bolt://``) a Neo4j
+    server, with user, password and database also from NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE.
     """
     url = url or store_url()
     ontology = ontology or default_ontology()
@@ -23,4 +24,10 @@ def open_store(url: str | None = None, *, ontology: Ontology | None = None) -> S
 
         # SQLAlchemy's convention: three slashes then a relative path, four for an absolute one.
         return SQLiteStore(url[len("sqlite:///") :], ontology=ontology)
-    raise ValidationError(f"unsupported store URL {url!r} (expected sqlite:///path)", "GRAPHKB_STORE")
+    if url.split("://", 1)[0] in ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"):
+        from .neo4j import Neo4jStore  # the driver is imported only by those who use it
+
+        return Neo4jStore(url, ontology=ontology)
+    raise ValidationError(
+        f"unsupported store URL {url!r} (expected sqlite:///path or neo4j://host:7687)", "GRAPHKB_STORE"
+    )

@@ -16,14 +16,15 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from ..errors import NotFound, ValidationError
-from ..model import Entity, EntitySummary, Incoming, Page, Revision, Stats, Subgraph
+from ..model import Entity, EntitySummary, Incoming, Page, Revision, Stats, Subgraph, User
 from ..revisions import diff_revisions
 from ..schema import Ontology
 
-__all__ = ["Store", "BaseStore", "Progress", "SORT_KEYS", "new_statement_id"]
+__all__ = ["Store", "BaseStore", "Progress", "SORT_KEYS", "new_statement_id", "author_name", "paging", "chunks", "now"]
 
 Progress = Callable[[int], None]
 """Called with the number of items just done; long operations report through it."""
@@ -34,6 +35,39 @@ SORT_KEYS = ("label", "-label", "id", "-id", "updated", "-updated")
 def new_statement_id() -> str:
     """A fresh statement id: time-ordered (so index inserts append) plus randomness."""
     return f"s{time.time_ns() // 1000:013x}{uuid.uuid4().hex[:6]}"
+
+
+def now() -> str:
+    """The time of a write, as stored: UTC, milliseconds, ``Z``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def author_name(author: str) -> str:
+    """The author of a write, trimmed; every write needs one."""
+    author = (author or "").strip()
+    if not author:
+        raise ValidationError("every write needs an author", "author")
+    if len(author) > 100:
+        raise ValidationError("longer than 100 characters", "author")
+    return author
+
+
+def paging(offset: Any, limit: Any, maximum: int = 1000) -> tuple[int, int]:
+    """Offset and limit as checked integers (ValidationError naming the field otherwise)."""
+    try:
+        offset, limit = int(offset), int(limit)
+    except (TypeError, ValueError):
+        raise ValidationError("must be whole numbers", "offset/limit") from None
+    if offset < 0:
+        raise ValidationError("must not be negative", "offset")
+    if not 1 <= limit <= maximum:
+        raise ValidationError(f"must be between 1 and {maximum}", "limit")
+    return offset, limit
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 @runtime_checkable
@@ -118,6 +152,17 @@ class Store(Protocol):
     def iter_revisions(self) -> Iterator[Revision]:
         """Every revision with its snapshot, in the order they were written."""
 
+    # -- accounts ------------------------------------------------------------------------
+
+    def get_user(self, name: str) -> User:
+        """The account called ``name``. Raises NotFound."""
+
+    def list_users(self) -> list[User]:
+        """Every account, by name."""
+
+    def save_user(self, user: User) -> User:
+        """Create or replace the account ``user.name``; returns what was stored."""
+
     # -- writing -------------------------------------------------------------------------
 
     def create(self, entity: Entity, *, author: str, summary: str = "") -> Revision:
@@ -199,6 +244,61 @@ class BaseStore:
         self.ontology.validate_entity(entity, type_of)
         self._assign_statement_ids(entity)
         return entity
+
+    def _validate_import(
+        self,
+        entities: list[Entity],
+        *,
+        restoring: bool,
+        type_in_store: Callable[[str], str | None],
+        author: str,
+        timestamp: str,
+    ) -> None:
+        """Validate (and normalise in place) the entities of a bulk import, errors naming the entity.
+
+        Statements may point at entities of the same import; ids are given to statements without
+        one, and a statement id that occurs twice is an error in a dump, a fresh id otherwise.
+        """
+        live = {e.id: e.type for e in entities if not e.deleted}
+        every = {e.id: e.type for e in entities}
+        statement_ids: set[str] = set()
+        for i, e in enumerate(entities):
+            # a deleted entity of a dump may point at other deleted ones, as it did when exported
+            known = every if (restoring and e.deleted) else live
+            try:
+                self.ontology.validate_entity(e, lambda x, known=known: known.get(x) or type_in_store(x))
+            except ValidationError as exc:
+                raise ValidationError(exc.reason, f"entities[{i}] {e.id}: {exc.field}") from None
+            self._assign_statement_ids(e)
+            for st in e.statements:
+                if st.id in statement_ids:
+                    if restoring:
+                        raise ValidationError(f"statement id {st.id!r} occurs twice", f"entities[{i}] {e.id}")
+                    st.id = new_statement_id()
+                statement_ids.add(st.id)
+            if not restoring:
+                e.revision, e.deleted, e.deleted_reason = 1, False, ""
+                e.created_at = e.updated_at = timestamp
+                e.updated_by = author
+
+    def _referenced_ids(self, e: Entity) -> set[str]:
+        """Ids referenced from qualifiers and properties; targets and citation sources are indexed on their own."""
+        ids: set[str] = set()
+        etype = self.ontology.entity_types.get(e.type)
+        if etype:
+            ids.update(
+                str(v) for k, v in e.properties.items() if k in etype.properties and etype.properties[k].type == "ref"
+            )
+        for st in e.statements:
+            rtype = self.ontology.relation_types.get(st.type)
+            if rtype:
+                ids.update(
+                    str(v)
+                    for k, v in st.qualifiers.items()
+                    if k in rtype.qualifiers and rtype.qualifiers[k].type == "ref"
+                )
+        ids.discard(e.id or "")
+        return ids
 
     @staticmethod
     def _assign_statement_ids(entity: Entity) -> None:

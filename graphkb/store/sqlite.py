@@ -11,7 +11,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,12 @@ from ..model import (
     Statement,
     Stats,
     Subgraph,
+    User,
 )
 from ..schema import Ontology
 from ..text import fold, slugify
-from .base import SORT_KEYS, BaseStore, Progress, new_statement_id
+from .base import SORT_KEYS, BaseStore, Progress, author_name, chunks, new_statement_id, paging
+from .base import now as _now
 from .sqlite_schema import migrate
 
 __all__ = ["SQLiteStore"]
@@ -44,10 +45,6 @@ _ENTITY_COLS = (
 # descriptions have columns of their own so lists, search and neighbours never parse JSON
 _SUMMARY_COLS = "id, type, label_de, label_en, description_de, description_en, deleted"
 _REV_COLS = "entity_id, number, parent, author, timestamp, summary, action, entity_type, label, size"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _dumps(value: Any) -> str:
@@ -91,12 +88,14 @@ class SQLiteStore(BaseStore):
         return conn
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, graph: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction; writes to the graph (not accounts) bump the graph version."""
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
-            conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'graph_version'")
+            if graph:
+                conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'graph_version'")
             conn.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
             # validation runs first; this is the database's own net (e.g. a dump that repeats a
@@ -219,7 +218,7 @@ class SQLiteStore(BaseStore):
     ) -> Page:
         if sort not in SORT_KEYS:
             raise ValidationError(f"must be one of {', '.join(SORT_KEYS)}", "sort")
-        offset, limit = _paging(offset, limit)
+        offset, limit = paging(offset, limit)
         where, params = [], []
         if entity_type is not None:
             self.ontology.entity_type(entity_type)
@@ -254,7 +253,7 @@ class SQLiteStore(BaseStore):
         3. descriptions with every term as a word or word prefix (word index).
         """
         types = self.ontology.check_entity_types(types)
-        _, limit = _paging(0, limit)
+        _, limit = paging(0, limit)
         terms = fold(query).split()
         if not terms:
             return []
@@ -320,7 +319,7 @@ class SQLiteStore(BaseStore):
         entity_types = self.ontology.check_entity_types(entity_types, "types")
         if not 1 <= int(depth) <= 5:
             raise ValidationError("must be between 1 and 5", "depth")
-        _, limit = _paging(0, limit, maximum=5000)
+        _, limit = paging(0, limit, maximum=5000)
         params: dict[str, Any] = {"rels": _dumps(relation_types), "types": _dumps(entity_types)}
         rel = " AND s.type IN (SELECT value FROM json_each(:rels))" if relation_types else ""
         live = " AND e.deleted = 0" + (" AND e.type IN (SELECT value FROM json_each(:types))" if entity_types else "")
@@ -385,7 +384,7 @@ class SQLiteStore(BaseStore):
         )
 
     def cited_by(self, source_id: str, *, limit: int = 500) -> list[Incoming]:
-        _, limit = _paging(0, limit, maximum=5000)
+        _, limit = paging(0, limit, maximum=5000)
         return self._statements_of_others(
             source_id,
             "FROM statements s JOIN entities e ON e.id = s.subject_id "
@@ -419,7 +418,7 @@ class SQLiteStore(BaseStore):
         ]
 
     def history(self, entity_id: str, *, offset: int = 0, limit: int = 50) -> list[Revision]:
-        offset, limit = _paging(offset, limit)
+        offset, limit = paging(offset, limit)
         with self._read() as conn:
             self._require(conn.execute("SELECT 1 FROM entities WHERE id = ?", (entity_id,)).fetchone(), entity_id)
             rows = conn.execute(
@@ -449,7 +448,7 @@ class SQLiteStore(BaseStore):
         entity_type: str | None = None,
         author: str | None = None,
     ) -> list[Revision]:
-        offset, limit = _paging(offset, limit)
+        offset, limit = paging(offset, limit)
         where, params = [], []
         if entity_type:
             self.ontology.entity_type(entity_type)
@@ -501,7 +500,7 @@ class SQLiteStore(BaseStore):
     def iter_entities(self, *, include_deleted: bool = True) -> Iterator[Entity]:
         where = "" if include_deleted else "WHERE deleted = 0"
         ids = [r[0] for r in self._conn().execute(f"SELECT id FROM entities {where} ORDER BY id")]
-        for chunk in _chunks(ids, 500):
+        for chunk in chunks(ids, 500):
             with self._read() as conn:
                 loaded = [self._load(conn, i) for i in chunk]
             yield from (e for e in loaded if e is not None)
@@ -521,6 +520,30 @@ class SQLiteStore(BaseStore):
             for row in rows:
                 yield self._revision_row(row[1:-1], row[-1])
             last = rows[-1][0]
+
+    # -- accounts ------------------------------------------------------------------------------
+
+    _USER_COLS = "name, role, password_hash, email, created_at, disabled"
+
+    def get_user(self, name: str) -> User:
+        row = self._conn().execute(f"SELECT {self._USER_COLS} FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise NotFound(f"no user {name!r}")
+        return User(*row[:5], disabled=bool(row[5]))
+
+    def list_users(self) -> list[User]:
+        rows = self._conn().execute(f"SELECT {self._USER_COLS} FROM users ORDER BY name")
+        return [User(*row[:5], disabled=bool(row[5])) for row in rows]
+
+    def save_user(self, user: User) -> User:
+        user = user.validated()
+        user.created_at = user.created_at or _now()
+        with self._write(graph=False) as conn:
+            conn.execute(
+                f"INSERT OR REPLACE INTO users ({self._USER_COLS}) VALUES (?, ?, ?, ?, ?, ?)",
+                (user.name, user.role, user.password_hash, user.email, user.created_at, int(user.disabled)),
+            )
+        return user
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -548,7 +571,7 @@ class SQLiteStore(BaseStore):
 
     def create(self, entity: Entity, *, author: str, summary: str = "") -> Revision:
         summary = self.ontology.check_summary(summary) or "Created"
-        author = _author(author)
+        author = author_name(author)
         with self._write() as conn:
             explicit = entity.id is not None
             entity = self._prepare(entity, self._type_of(conn))
@@ -568,7 +591,7 @@ class SQLiteStore(BaseStore):
 
     def _write_update(self, entity: Entity, *, base_revision: int, author: str, summary: str, action: str) -> Revision:
         summary = self.ontology.check_summary(summary)
-        author = _author(author)
+        author = author_name(author)
         if not entity.id:
             raise ValidationError("an entity to update needs its id", "id")
         with self._write() as conn:
@@ -589,7 +612,7 @@ class SQLiteStore(BaseStore):
         reason = self.ontology.check_summary(reason)
         if not reason:
             raise ValidationError("a reason is required", "reason")
-        author = _author(author)
+        author = author_name(author)
         with self._write() as conn:
             current, deleted, _, _ = self._check_base(conn, entity_id, base_revision)
             if deleted:
@@ -622,7 +645,7 @@ class SQLiteStore(BaseStore):
 
     def restore(self, entity_id: str, *, base_revision: int, author: str, summary: str = "") -> Revision:
         summary = self.ontology.check_summary(summary) or "Restored"
-        author = _author(author)
+        author = author_name(author)
         with self._write() as conn:
             current, deleted, _, _ = self._check_base(conn, entity_id, base_revision)
             if not deleted:
@@ -648,7 +671,7 @@ class SQLiteStore(BaseStore):
         revisions: Iterable[Revision] | None = None,
         progress: Progress | None = None,
     ) -> int:
-        author = _author(author)
+        author = author_name(author)
         summary = self.ontology.check_summary(summary) or "Import"
         restoring = revisions is not None
         # the import takes the entities it is given (normalised in place, ids filled in): copying
@@ -668,37 +691,17 @@ class SQLiteStore(BaseStore):
                 taken.add(e.id)
             existing = [
                 r[0]
-                for chunk in _chunks(sorted(taken), 5000)
+                for chunk in chunks(sorted(taken), 5000)
                 for r in conn.execute(
                     "SELECT id FROM entities WHERE id IN (SELECT value FROM json_each(?))", (_dumps(chunk),)
                 )
             ]
             if existing:
                 raise Conflict(f"{len(existing)} of these ids exist already: {', '.join(existing[:5])}")
-            live = {e.id: e.type for e in entities if not e.deleted}
-            every = {e.id: e.type for e in entities}
             in_db = self._type_of(conn)
             now = _now()
-            statement_ids: set[str] = set()
-            for i, e in enumerate(entities):
-                # a deleted entity of a dump may point at other deleted ones, as it did when exported
-                known = every if (restoring and e.deleted) else live
-                try:
-                    self.ontology.validate_entity(e, lambda x, known=known: known.get(x) or in_db(x))
-                except ValidationError as exc:
-                    raise ValidationError(exc.reason, f"entities[{i}] {e.id}: {exc.field}") from None
-                self._assign_statement_ids(e)
-                for st in e.statements:
-                    if st.id in statement_ids:
-                        if restoring:
-                            raise ValidationError(f"statement id {st.id!r} occurs twice", f"entities[{i}] {e.id}")
-                        st.id = new_statement_id()
-                    statement_ids.add(st.id)
-                if not restoring:
-                    e.revision, e.deleted, e.deleted_reason = 1, False, ""
-                    e.created_at = e.updated_at = now
-                    e.updated_by = author
-            for chunk in _chunks(entities, 1000):
+            self._validate_import(entities, restoring=restoring, type_in_store=in_db, author=author, timestamp=now)
+            for chunk in chunks(entities, 1000):
                 if not restoring:
                     self._own_statement_ids(conn, chunk)
                 self._insert_entities(conn, chunk)
@@ -710,7 +713,7 @@ class SQLiteStore(BaseStore):
                 if progress:
                     progress(len(chunk))
             if restoring:
-                for chunk in _chunks(list(revisions), 1000):
+                for chunk in chunks(list(revisions), 1000):
                     for rev in chunk:
                         if rev.entity_id not in taken:
                             raise ValidationError(f"revision of unknown entity {rev.entity_id!r}", "revisions")
@@ -845,25 +848,6 @@ class SQLiteStore(BaseStore):
             [(e.id, target) for e in entities for target in self._referenced_ids(e)],
         )
 
-    def _referenced_ids(self, e: Entity) -> set[str]:
-        """Ids referenced from qualifiers and properties; targets and sources have their own indexes."""
-        ids: set[str] = set()
-        etype = self.ontology.entity_types.get(e.type)
-        if etype:
-            ids.update(
-                str(v) for k, v in e.properties.items() if k in etype.properties and etype.properties[k].type == "ref"
-            )
-        for st in e.statements:
-            rtype = self.ontology.relation_types.get(st.type)
-            if rtype:
-                ids.update(
-                    str(v)
-                    for k, v in st.qualifiers.items()
-                    if k in rtype.qualifiers and rtype.qualifiers[k].type == "ref"
-                )
-        ids.discard(e.id)
-        return ids
-
     def _insert_revision(
         self,
         conn: sqlite3.Connection,
@@ -932,29 +916,3 @@ class SQLiteStore(BaseStore):
                 for rev, encoded in revisions
             ],
         )
-
-
-def _author(author: str) -> str:
-    author = (author or "").strip()
-    if not author:
-        raise ValidationError("every write needs an author", "author")
-    if len(author) > 100:
-        raise ValidationError("longer than 100 characters", "author")
-    return author
-
-
-def _paging(offset: Any, limit: Any, maximum: int = 1000) -> tuple[int, int]:
-    try:
-        offset, limit = int(offset), int(limit)
-    except (TypeError, ValueError):
-        raise ValidationError("must be whole numbers", "offset/limit") from None
-    if offset < 0:
-        raise ValidationError("must not be negative", "offset")
-    if not 1 <= limit <= maximum:
-        raise ValidationError(f"must be between 1 and {maximum}", "limit")
-    return offset, limit
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

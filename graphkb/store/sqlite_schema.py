@@ -90,6 +90,17 @@ MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE search USING fts5 (label_de, label_en, aliases, tokenize = 'trigram');
     CREATE VIRTUAL TABLE search_text USING fts5 (descriptions, tokenize = 'unicode61');
     """,
+    # 2: accounts (the wiki's users; revisions name their author by user name)
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID
+    """,
 ]
 
 

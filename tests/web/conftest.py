@@ -12,6 +12,8 @@ from graphkb.model import Citation, Entity, Statement
 from graphkb.store import open_store
 from webui import create_app
 
+from ..conftest import STORE_BACKENDS
+
 REPORT_QUOTE = "Untereinander agieren sie im jeweiligen Sozialraum nun in sogenannten Trägerverbünden"
 BACKGROUND_QUOTE = "Das Fachkonzept wurde am ISSAB entwickelt"
 ALLIANCE = "trägerverbünde-in-graz"
@@ -106,16 +108,27 @@ def build_graph(store) -> None:
     store.delete("alter-verein", base_revision=1, author="tester", reason="Doppelt angelegt")
 
 
-@pytest.fixture(scope="session")
-def graph_url(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("web-store") / "graphkb.sqlite3"
-    url = f"sqlite:///{path}"
+def _build(url: str, builder) -> str:
     store = open_store(url)
     try:
-        build_graph(store)
+        builder(store)
     finally:
         store.close()
     return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_graph_url(tmp_path_factory) -> str:
+    return _build(f"sqlite:///{tmp_path_factory.mktemp('web-store') / 'graphkb.sqlite3'}", build_graph)
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def graph_url(request) -> str:
+    """The small graph on each store; the Neo4j copy is rebuilt only when another graph was loaded."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_graph_url")
+    server = request.getfixturevalue("neo4j_server")
+    return server.ensure_graph("web-graph", lambda url: _build(url, build_graph))
 
 
 def _app(url: str, **extra):
@@ -134,20 +147,33 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture(scope="session")
-def seeded_url(tmp_path_factory) -> str:
-    from graphkb.seed import load_seed, read_seed
+def _seed(store) -> None:
+    from graphkb.seed import load_seed
+
+    load_seed(store, author="seed")
+
+
+def _need_seed() -> None:
+    from graphkb.seed import read_seed
 
     if not read_seed():
         pytest.skip("the seed graph files are not there yet")
-    path = tmp_path_factory.mktemp("seeded-store") / "graphkb.sqlite3"
-    url = f"sqlite:///{path}"
-    store = open_store(url)
-    try:
-        load_seed(store, author="seed")
-    finally:
-        store.close()
-    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_seeded_url(tmp_path_factory) -> str:
+    _need_seed()
+    return _build(f"sqlite:///{tmp_path_factory.mktemp('seeded-store') / 'graphkb.sqlite3'}", _seed)
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def seeded_url(request) -> str:
+    """The Graz seed graph on each store."""
+    _need_seed()
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_seeded_url")
+    server = request.getfixturevalue("neo4j_server")
+    return server.ensure_graph("seed", lambda url: _build(url, _seed))
 
 
 @pytest.fixture
