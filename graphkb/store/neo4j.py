@@ -73,7 +73,6 @@ NODE_FIELDS = frozenset(
 # Relationship properties the store owns; qualifiers may not use these names.
 REL_FIELDS = frozenset("id position citation_sources citation_quotes citation_locators".split())
 
-_SUMMARY = "{.id, .type, .label_de, .label_en, .description_de, .description_en, .deleted}"
 _REV_FIELDS = "{.entity_id, .number, .parent, .author, .timestamp, .summary, .action, .entity_type, .label, .size}"
 _LIVE_TYPES = "UNWIND $ids AS x MATCH (n:Entity {id: x}) WHERE NOT n.deleted RETURN n.id AS id, n.type AS type"
 
@@ -99,6 +98,22 @@ def parse_url(url: str) -> dict[str, Any]:
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
     uri = f"{parts.scheme}://{host}:{parts.port or 7687}"
     return {"uri": uri, "auth": (user, password) if password else None, "database": database}
+
+
+def _summary_list(var: str) -> str:
+    """Cypher for an entity summary as a list: lists decode faster than maps in the driver."""
+    fields = ("id", "type", "label_de", "label_en", "description_de", "description_en", "deleted")
+    return "[" + ", ".join(f"{var}.{f}" for f in fields) + "]"
+
+
+def _summary_of(row: list[Any]) -> EntitySummary:
+    return EntitySummary(
+        id=row[0],
+        type=row[1],
+        labels={"de": row[2] or "", "en": row[3] or ""},
+        descriptions={"de": row[4] or "", "en": row[5] or ""},
+        deleted=bool(row[6]),
+    )
 
 
 def _escape_lucene(term: str) -> str:
@@ -128,6 +143,9 @@ class Neo4jStore(BaseStore):
             connection_timeout=connection_timeout,
             connection_acquisition_timeout=max(connection_timeout, 10.0),
             user_agent="graphkb",
+            # the server's hints (e.g. "property `deleted` does not exist yet" on an empty graph)
+            # are for people writing queries, not for an app's log
+            notifications_min_severity="OFF",
         )
         self._stats_cache: tuple[int, Stats] | None = None
         self._lock = threading.Lock()
@@ -258,16 +276,6 @@ class Neo4jStore(BaseStore):
     # -- mapping between the model and Neo4j properties ----------------------------------------
 
     @staticmethod
-    def _summary(row: dict[str, Any]) -> EntitySummary:
-        return EntitySummary(
-            id=row["id"],
-            type=row["type"],
-            labels={"de": row["label_de"] or "", "en": row["label_en"] or ""},
-            descriptions={"de": row["description_de"] or "", "en": row["description_en"] or ""},
-            deleted=bool(row["deleted"]),
-        )
-
-    @staticmethod
     def _statement(props: dict[str, Any], rel_type: str, target: str) -> Statement:
         qualifiers = {k: v for k, v in props.items() if k not in REL_FIELDS}
         citations = [
@@ -380,8 +388,10 @@ class Neo4jStore(BaseStore):
         ids = list(dict.fromkeys(ids))
         if not ids:
             return {}
-        rows = self._query(f"UNWIND $ids AS x MATCH (n:Entity {{id: x}}) RETURN n {_SUMMARY} AS n", ids=ids)
-        return {r["n"]["id"]: self._summary(r["n"]) for r in rows}
+        rows = self._query(
+            f"UNWIND $ids AS x MATCH (n:Entity {{id: x}}) RETURN collect({_summary_list('n')}) AS rows", ids=ids
+        )[0]["rows"]
+        return {r[0]: _summary_of(r) for r in rows}
 
     def list(
         self,
@@ -414,14 +424,18 @@ class Neo4jStore(BaseStore):
         ]
         direction = "DESC" if sort.startswith("-") else "ASC"
 
+        # "IS NOT NULL" on the sort column lets the planner read its range index in order
+        # instead of sorting every entity for one page
+        ordered = " AND ".join([*where, f"n.{column} IS NOT NULL"])
+
         def work(tx: neo4j.ManagedTransaction) -> Page:
             total = tx.run(f"MATCH (n:Entity) {clause} RETURN count(n) AS c", params).single()["c"]
             rows = tx.run(
-                f"MATCH (n:Entity) {clause} RETURN n {_SUMMARY} AS row "
-                f"ORDER BY n.{column} {direction}, n.id {direction} SKIP $offset LIMIT $limit",
+                f"MATCH (n:Entity) WHERE {ordered} WITH n ORDER BY n.{column} {direction}, n.id {direction} "
+                f"SKIP $offset LIMIT $limit RETURN collect({_summary_list('n')}) AS rows",
                 params,
-            )
-            return Page([self._summary(r["row"]) for r in rows], total, offset, limit)
+            ).single()["rows"]
+            return Page([_summary_of(r) for r in rows], total, offset, limit)
 
         return self._read(work)
 
@@ -441,47 +455,46 @@ class Neo4jStore(BaseStore):
         words = [_escape_lucene(t) + "*" for t in terms if len(t) >= 2]
         params = {"f": phrase, "types": types, "n": limit, "contains": contains, "q": " AND ".join(words)}
 
+        # the three tiers in one round trip, each collected into one list (decoding is per record)
+        tiers = [
+            f"CALL () {{ MATCH (n:Entity) WHERE n.{column} STARTS WITH $f AND NOT n.deleted{type_filter} "
+            f"WITH n ORDER BY n.{column} LIMIT $n RETURN collect([n.{column}] + {_summary_list('n')}) AS {column} }}"
+            for column in ("sort_de", "sort_en")
+        ]
+        returns = ["sort_de", "sort_en"]
+        if contains:
+            tiers.append(
+                "CALL () { MATCH (n:Entity) WHERE n.search_labels CONTAINS $contains[0] "
+                f"AND all(t IN $contains WHERE n.search_labels CONTAINS t) AND NOT n.deleted{type_filter} "
+                f"WITH n LIMIT $n RETURN collect({_summary_list('n')}) AS labels }}"
+            )
+            returns.append("labels")
+        if words:
+            tiers.append(
+                "CALL () { CALL db.index.fulltext.queryNodes('entity_text', $q, {limit: $n * 4}) YIELD node AS n "
+                f"WITH n WHERE NOT n.deleted{type_filter} WITH n LIMIT $n "
+                f"RETURN collect({_summary_list('n')}) AS words }}"
+            )
+            returns.append("words")
+        cypher = " ".join(tiers) + " RETURN " + ", ".join(returns)
+
         def work(tx: neo4j.ManagedTransaction) -> list[EntitySummary]:
+            record = tx.run(cypher, params).single()
             found: dict[str, EntitySummary] = {}
 
-            def take(rows: Iterable[dict[str, Any]]) -> None:
+            def take(rows: Iterable[list[Any]]) -> None:
                 for row in rows:
                     if len(found) >= limit:
                         return
-                    found.setdefault(row["id"], self._summary(row))
+                    found.setdefault(row[0], _summary_of(row))
 
-            prefix = []
-            for column in ("sort_de", "sort_en"):
-                prefix += [
-                    (r["key"], r["n"])
-                    for r in tx.run(
-                        f"MATCH (n:Entity) WHERE n.{column} STARTS WITH $f AND NOT n.deleted{type_filter} "
-                        f"RETURN n {_SUMMARY} AS n, n.{column} AS key ORDER BY key LIMIT $n",
-                        params,
-                    )
-                ]
-            prefix.sort(key=lambda r: (r[0] != phrase, r[0]))
-            take(n for _, n in prefix)
-            if contains and len(found) < limit:
-                rows = [
-                    r["n"]
-                    for r in tx.run(
-                        "MATCH (n:Entity) WHERE n.search_labels CONTAINS $contains[0] "
-                        "AND all(t IN $contains WHERE n.search_labels CONTAINS t) AND NOT n.deleted"
-                        f"{type_filter} RETURN n {_SUMMARY} AS n LIMIT $n",
-                        params,
-                    )
-                ]
-                take(sorted(rows, key=lambda r: (len(r["label_de"]), r["label_de"])))
-            if words and len(found) < limit:
-                take(
-                    r["n"]
-                    for r in tx.run(
-                        "CALL db.index.fulltext.queryNodes('entity_text', $q, {limit: $n * 4}) YIELD node AS n "
-                        f"WHERE NOT n.deleted{type_filter} RETURN n {_SUMMARY} AS n LIMIT $n",
-                        params,
-                    )
-                )
+            # label prefixes first, an exact label before the labels it prefixes
+            prefix = sorted(record["sort_de"] + record["sort_en"], key=lambda r: (r[0] != phrase, r[0]))
+            take(r[1:] for r in prefix)
+            if contains:
+                take(sorted(record["labels"], key=lambda r: (len(r[2]), r[2])))
+            if words:
+                take(record["words"])
             return list(found.values())
 
         return self._read(work)
@@ -506,55 +519,50 @@ class Neo4jStore(BaseStore):
         # position, then incoming), capped at what still fits plus one to tell truncation.
         ring = (
             "UNWIND range(0, size($frontier) - 1) AS i "
-            "MATCH (a:Entity {id: $frontier[i]})-[r]-(b:Entity) "
+            # the hint: with a short $seen list the planner would rather scan every node and expand back
+            "MATCH (a:Entity {id: $frontier[i]})-[r]-(b:Entity) USING INDEX a:Entity(id) "
             f"WHERE NOT b.deleted AND NOT b.id IN $seen{rel}{node_filter} "
             "WITH b, min(i * 2000000 + CASE WHEN startNode(r) = a THEN coalesce(r.position, 0) "
-            "ELSE 1000000 END) AS k "
-            f"RETURN b {_SUMMARY} AS b ORDER BY k LIMIT $cap"
+            "ELSE 1000000 END) AS k ORDER BY k LIMIT $cap "
+            # one record with lists, not a record per node: the driver's decoding is per record
+            f"RETURN collect({_summary_list('b')}) AS bs"
         )
 
         def work(tx: neo4j.ManagedTransaction) -> Subgraph:
-            start = tx.run(f"MATCH (n:Entity {{id: $id}}) RETURN n {_SUMMARY} AS n", id=entity_id).single()
+            start = tx.run(f"MATCH (n:Entity {{id: $id}}) RETURN {_summary_list('n')} AS n", id=entity_id).single()
             self._require(start, entity_id)
-            nodes = {entity_id: self._summary(start["n"])}
+            nodes = {entity_id: _summary_of(start["n"])}
             frontier = [entity_id]
             truncated = False
             for _ in range(int(depth)):
-                rows = list(
-                    tx.run(
-                        ring,
-                        frontier=frontier,
-                        seen=list(nodes),
-                        rels=relation_types,
-                        types=entity_types,
-                        cap=limit - len(nodes) + 1,
-                    )
-                )
+                found = tx.run(
+                    ring,
+                    frontier=frontier,
+                    seen=list(nodes),
+                    rels=relation_types,
+                    types=entity_types,
+                    cap=limit - len(nodes) + 1,
+                ).single()["bs"]
                 next_frontier = []
-                for row in rows:
+                for row in found:
                     if len(nodes) >= limit:
                         truncated = True
                         break
-                    nodes[row["b"]["id"]] = self._summary(row["b"])
-                    next_frontier.append(row["b"]["id"])
+                    nodes[row[0]] = _summary_of(row)
+                    next_frontier.append(row[0])
                 if truncated or not next_frontier:
                     break
                 frontier = next_frontier
             order = {node_id: i for i, node_id in enumerate(nodes)}
-            edges = sorted(
-                (
-                    (order[r["s"]], r["p"] or 0, Edge(r["id"], r["s"], r["type"], r["t"]))
-                    for r in tx.run(
-                        "UNWIND $ids AS x MATCH (a:Entity {id: x})-[r]->(b:Entity) "
-                        f"WHERE b.id IN $ids{rel} "
-                        "RETURN r.id AS id, a.id AS s, type(r) AS type, b.id AS t, r.position AS p",
-                        ids=list(nodes),
-                        rels=relation_types,
-                    )
-                ),
-                key=lambda x: (x[0], x[1]),
-            )
-            return Subgraph(list(nodes.values()), [e for _, _, e in edges], truncated)
+            rows = tx.run(
+                "UNWIND $ids AS x MATCH (a:Entity {id: x})-[r]->(b:Entity) USING INDEX a:Entity(id) "
+                f"WHERE b.id IN $ids{rel} "
+                "RETURN collect([r.id, a.id, type(r), b.id, r.position]) AS es",
+                ids=list(nodes),
+                rels=relation_types,
+            ).single()["es"]
+            rows.sort(key=lambda r: (order[r[1]], r[4] or 0))
+            return Subgraph(list(nodes.values()), [Edge(r[0], r[1], r[2], r[3]) for r in rows], truncated)
 
         return self._read(work)
 
@@ -563,7 +571,7 @@ class Neo4jStore(BaseStore):
         rel = " AND type(r) IN $rels" if relation_types else ""
         return self._statements_of_others(
             entity_id,
-            f"MATCH (a:Entity)-[r]->(t:Entity {{id: $id}}) WHERE NOT a.deleted{rel}",
+            f"WITH e AS t MATCH (a:Entity)-[r]->(t) WHERE NOT a.deleted{rel}",
             {"rels": relation_types, "n": 100000},
         )
 
@@ -577,15 +585,17 @@ class Neo4jStore(BaseStore):
 
     def _statements_of_others(self, entity_id: str, match: str, params: dict[str, Any]) -> list[Incoming]:
         def work(tx: neo4j.ManagedTransaction) -> list[Incoming]:
-            self._require(tx.run("MATCH (n:Entity {id: $id}) RETURN 1", id=entity_id).single(), entity_id)
             rows = tx.run(
-                f"{match} RETURN a {_SUMMARY} AS a, type(r) AS type, t.id AS target, properties(r) AS props "
-                "ORDER BY type(r), a.sort_de, r.position LIMIT $n",
+                f"MATCH (e:Entity {{id: $id}}) CALL (e) {{ {match} "
+                "WITH a, r, t ORDER BY type(r), a.sort_de, r.position "
+                f"LIMIT $n RETURN collect([{_summary_list('a')}, type(r), t.id, properties(r)]) AS rows }} "
+                "RETURN rows",
                 {**params, "id": entity_id},
-            )
+            ).single()
+            self._require(rows, entity_id)
             return [
-                Incoming(subject=self._summary(r["a"]), statement=self._statement(r["props"], r["type"], r["target"]))
-                for r in rows
+                Incoming(subject=_summary_of(a), statement=self._statement(props, rel_type, target))
+                for a, rel_type, target, props in rows["rows"]
             ]
 
         return self._read(work)
@@ -1020,8 +1030,10 @@ class Neo4jStore(BaseStore):
         entities = list(entities)
         revisions = list(revisions) if restoring else None
 
-        def work(tx: neo4j.ManagedTransaction) -> int:
-            self._lock_graph(tx)
+        now = _now()
+
+        def prepare(tx: neo4j.ManagedTransaction) -> None:
+            """Everything that can refuse the import, checked before anything is written."""
             taken: set[str] = set()
             for e in entities:
                 if e.id is None:
@@ -1038,12 +1050,20 @@ class Neo4jStore(BaseStore):
             if existing:
                 raise Conflict(f"{len(existing)} of these ids exist already: {', '.join(existing[:5])}")
             in_db = self._types_of(tx, entities)
-            now = _now()
             self._validate_import(entities, restoring=restoring, type_in_store=in_db.get, author=author, timestamp=now)
             if not restoring and tx.run("MATCH (:Entity)-[r]->(:Entity) RETURN r LIMIT 1").single():
                 self._own_statement_ids(tx, entities, set())
-            # nodes first (statements may point at any entity of the import), then relationships
-            for chunk in chunks(entities, batch_size):
+            for rev in revisions or []:
+                if rev.entity_id not in taken:
+                    raise ValidationError(f"revision of unknown entity {rev.entity_id!r}", "revisions")
+
+        self._read(prepare)
+
+        # A transaction per batch: one transaction for 100k entities with their revisions outgrows
+        # Neo4j's transaction memory (dbms.memory.transaction.total.max). If a batch fails, what the
+        # import wrote is removed again, so it still ends all or nothing.
+        def nodes(chunk: list[Entity]) -> Callable[[neo4j.ManagedTransaction], None]:
+            def work(tx: neo4j.ManagedTransaction) -> None:
                 self._create_nodes(tx, [self._node_props(e) for e in chunk])
                 if not restoring:
                     rows = []
@@ -1054,20 +1074,38 @@ class Neo4jStore(BaseStore):
                         row["size"] = len(encoded)
                         rows.append(row)
                     self._write_revisions(tx, rows)
+
+            return work
+
+        written: list[str] = []  # only what this import committed is taken back, never a namesake
+        try:
+            # nodes first (statements may point at any entity of the import), then relationships
+            for chunk in chunks(entities, batch_size):
+                self._write(nodes(chunk))
+                written += [e.id for e in chunk]
                 if progress:
                     progress(len(chunk) // 2)
-            rel_rows = [row for e in entities for row in self._rel_rows(e)]
             for chunk in chunks(entities, batch_size):
-                self._create_relationships(tx, [row for e in chunk for row in self._rel_rows(e)])
+                rows = [row for e in chunk for row in self._rel_rows(e)]
+                self._write(lambda tx, rows=rows: self._create_relationships(tx, rows))
                 if progress:
                     progress(len(chunk) - len(chunk) // 2)
-            del rel_rows
-            if restoring:
-                for chunk in chunks(revisions, batch_size):
-                    for rev in chunk:
-                        if rev.entity_id not in taken:
-                            raise ValidationError(f"revision of unknown entity {rev.entity_id!r}", "revisions")
-                    self._write_revisions(tx, [self._revision_row(rev, _dumps(rev.snapshot)) for rev in chunk])
-            return len(entities)
+            for chunk in chunks(revisions or [], batch_size):
+                rows = [self._revision_row(rev, _dumps(rev.snapshot)) for rev in chunk]
+                self._write(lambda tx, rows=rows: self._write_revisions(tx, rows))
+        except BaseException:
+            self._remove(written, batch_size)
+            raise
+        return len(entities)
 
-        return self._write(work)
+    def _remove(self, ids: list[str], batch_size: int) -> None:
+        """Take back a failed import: its nodes, their relationships and revisions."""
+        for chunk in chunks(ids, batch_size):
+            self._run(
+                "write",
+                lambda tx, chunk=chunk: tx.run(
+                    "UNWIND $ids AS x MATCH (n:Entity {id: x}) OPTIONAL MATCH (n)-[:HAS_REVISION]->(r:Revision) "
+                    "DETACH DELETE n, r",
+                    ids=chunk,
+                ).consume(),
+            )
