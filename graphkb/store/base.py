@@ -245,7 +245,7 @@ class BaseStore:
         self._assign_statement_ids(entity)
         return entity
 
-    def _validate_import(
+    def _import_validator(
         self,
         entities: list[Entity],
         *,
@@ -253,33 +253,40 @@ class BaseStore:
         type_in_store: Callable[[str], str | None],
         author: str,
         timestamp: str,
-    ) -> None:
-        """Validate (and normalise in place) the entities of a bulk import, errors naming the entity.
+    ) -> Callable[[int, int], None]:
+        """A function validating (and normalising in place) ``entities[start:stop]`` of a bulk import.
 
-        Statements may point at entities of the same import; ids are given to statements without
-        one, and a statement id that occurs twice is an error in a dump, a fresh id otherwise.
+        Errors name the entity. Statements may point at any entity of the import; statements
+        without an id get one, and a statement id that occurs twice is an error in a dump, a fresh
+        id otherwise. Call it on consecutive ranges (a store may validate one batch while it
+        writes the one before).
         """
         live = {e.id: e.type for e in entities if not e.deleted}
         every = {e.id: e.type for e in entities}
         statement_ids: set[str] = set()
-        for i, e in enumerate(entities):
-            # a deleted entity of a dump may point at other deleted ones, as it did when exported
-            known = every if (restoring and e.deleted) else live
-            try:
-                self.ontology.validate_entity(e, lambda x, known=known: known.get(x) or type_in_store(x))
-            except ValidationError as exc:
-                raise ValidationError(exc.reason, f"entities[{i}] {e.id}: {exc.field}") from None
-            self._assign_statement_ids(e)
-            for st in e.statements:
-                if st.id in statement_ids:
-                    if restoring:
-                        raise ValidationError(f"statement id {st.id!r} occurs twice", f"entities[{i}] {e.id}")
-                    st.id = new_statement_id()
-                statement_ids.add(st.id)
-            if not restoring:
-                e.revision, e.deleted, e.deleted_reason = 1, False, ""
-                e.created_at = e.updated_at = timestamp
-                e.updated_by = author
+
+        def validate(start: int, stop: int) -> None:
+            for i in range(start, stop):
+                e = entities[i]
+                # a deleted entity of a dump may point at other deleted ones, as it did when exported
+                known = every if (restoring and e.deleted) else live
+                try:
+                    self.ontology.validate_entity(e, lambda x, known=known: known.get(x) or type_in_store(x))
+                except ValidationError as exc:
+                    raise ValidationError(exc.reason, f"entities[{i}] {e.id}: {exc.field}") from None
+                self._assign_statement_ids(e)
+                for st in e.statements:
+                    if st.id in statement_ids:
+                        if restoring:
+                            raise ValidationError(f"statement id {st.id!r} occurs twice", f"entities[{i}] {e.id}")
+                        st.id = new_statement_id()
+                    statement_ids.add(st.id)
+                if not restoring:
+                    e.revision, e.deleted, e.deleted_reason = 1, False, ""
+                    e.created_at = e.updated_at = timestamp
+                    e.updated_by = author
+
+        return validate
 
     def _referenced_ids(self, e: Entity) -> set[str]:
         """Ids referenced from qualifiers and properties; targets and citation sources are indexed on their own."""

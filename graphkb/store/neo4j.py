@@ -26,8 +26,8 @@ driver retries transient failures (deadlocks, leader switches) by re-running the
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -40,6 +40,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from ..errors import Conflict, EditConflict, NotFound, ReferencedError, StoreUnavailable, ValidationError
@@ -147,8 +148,8 @@ class Neo4jStore(BaseStore):
             # are for people writing queries, not for an app's log
             notifications_min_severity="OFF",
         )
+        self._uri = settings["uri"]
         self._stats_cache: tuple[int, Stats] | None = None
-        self._lock = threading.Lock()
         try:
             self._ensure_schema()
         except BaseException:
@@ -156,7 +157,7 @@ class Neo4jStore(BaseStore):
             raise
 
     def __repr__(self) -> str:
-        return f"Neo4jStore({self._driver.encrypted and 'encrypted ' or ''}{self.database!r})"
+        return f"Neo4jStore({self._uri!r}, database={self.database!r})"  # never the password
 
     # -- connection, transactions and schema ---------------------------------------------------
 
@@ -175,6 +176,9 @@ class Neo4jStore(BaseStore):
             # validation runs first; this is the database's own net (e.g. a dump that repeats a
             # revision), reported as the caller's error, with nothing written
             raise ValidationError(f"the change breaks an integrity rule of the store ({exc.message})") from exc
+        except TransientError as exc:
+            # still failing after the driver's retries (deadlocks, memory pressure): try later
+            raise StoreUnavailable(f"Neo4j is busy: {exc.message}") from exc
         except Neo4jError as exc:
             if exc.code and exc.code.startswith("Neo.ClientError.Database.DatabaseNotFound"):
                 raise StoreUnavailable(f"Neo4j has no database {self.database!r}") from exc
@@ -196,7 +200,7 @@ class Neo4jStore(BaseStore):
         return self._run("write", with_version)
 
     def _query(self, cypher: str, **params: Any) -> list[neo4j.Record]:
-        """One auto-committed read query (no retry logic needed for idempotent reads)."""
+        """The records of one read query, in a managed read transaction."""
         return self._read(lambda tx: list(tx.run(cypher, params)))
 
     def _schema_statements(self) -> list[tuple[str, str]]:
@@ -226,8 +230,9 @@ class Neo4jStore(BaseStore):
                 "CREATE FULLTEXT INDEX entity_text IF NOT EXISTS FOR (n:Entity) ON EACH [n.search_text] "
                 "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}",
             ),
-            ("revision_author", "CREATE INDEX revision_author IF NOT EXISTS FOR (r:Revision) ON (r.author)"),
-            ("revision_type", "CREATE INDEX revision_type IF NOT EXISTS FOR (r:Revision) ON (r.entity_type)"),
+            # no indexes on Revision.author or .entity_type: recent changes walk the seq index newest
+            # first and filter, which stays cheap while the filter matches often; the indexes cost
+            # every write (a tenth of a bulk import) to speed up only a filter that matches rarely
         ]
         for name in sorted(self.ontology.entity_types):
             # a label index per type keeps MATCH (p:Practice) a label scan; Entity covers the rest
@@ -518,12 +523,12 @@ class Neo4jStore(BaseStore):
         # One query per ring, in discovery order (frontier position, outgoing by statement
         # position, then incoming), capped at what still fits plus one to tell truncation.
         ring = (
-            "UNWIND range(0, size($frontier) - 1) AS i "
-            # the hint: with a short $seen list the planner would rather scan every node and expand back
-            "MATCH (a:Entity {id: $frontier[i]})-[r]-(b:Entity) USING INDEX a:Entity(id) "
-            f"WHERE NOT b.deleted AND NOT b.id IN $seen{rel}{node_filter} "
-            "WITH b, min(i * 2000000 + CASE WHEN startNode(r) = a THEN coalesce(r.position, 0) "
-            "ELSE 1000000 END) AS k ORDER BY k LIMIT $cap "
+            "UNWIND range(0, size($frontier) - 1) AS i MATCH (a:Entity {id: $frontier[i]}) "
+            # expanding inside a subquery pins the plan to "seek a, then expand": with a short
+            # $seen list the planner would otherwise scan every node and expand back
+            f"CALL (a, i) {{ MATCH (a)-[r]-(b:Entity) WHERE NOT b.deleted AND NOT b.id IN $seen{rel}{node_filter} "
+            "RETURN b, i * 2000000 + CASE WHEN startNode(r) = a THEN coalesce(r.position, 0) ELSE 1000000 END AS k0 } "
+            "WITH b, min(k0) AS k ORDER BY k LIMIT $cap "
             # one record with lists, not a record per node: the driver's decoding is per record
             f"RETURN collect({_summary_list('b')}) AS bs"
         )
@@ -555,8 +560,8 @@ class Neo4jStore(BaseStore):
                 frontier = next_frontier
             order = {node_id: i for i, node_id in enumerate(nodes)}
             rows = tx.run(
-                "UNWIND $ids AS x MATCH (a:Entity {id: x})-[r]->(b:Entity) USING INDEX a:Entity(id) "
-                f"WHERE b.id IN $ids{rel} "
+                "UNWIND $ids AS x MATCH (a:Entity {id: x}) "
+                f"CALL (a) {{ MATCH (a)-[r]->(b:Entity) WHERE b.id IN $ids{rel} RETURN r, b }} "
                 "RETURN collect([r.id, a.id, type(r), b.id, r.position]) AS es",
                 ids=list(nodes),
                 rels=relation_types,
@@ -1032,8 +1037,8 @@ class Neo4jStore(BaseStore):
 
         now = _now()
 
-        def prepare(tx: neo4j.ManagedTransaction) -> None:
-            """Everything that can refuse the import, checked before anything is written."""
+        def prepare(tx: neo4j.ManagedTransaction) -> tuple[dict[str, str], bool]:
+            """Ids and what needs the database; the entities themselves are validated batch by batch."""
             taken: set[str] = set()
             for e in entities:
                 if e.id is None:
@@ -1049,53 +1054,86 @@ class Neo4jStore(BaseStore):
             ]
             if existing:
                 raise Conflict(f"{len(existing)} of these ids exist already: {', '.join(existing[:5])}")
-            in_db = self._types_of(tx, entities)
-            self._validate_import(entities, restoring=restoring, type_in_store=in_db.get, author=author, timestamp=now)
-            if not restoring and tx.run("MATCH (:Entity)-[r]->(:Entity) RETURN r LIMIT 1").single():
-                self._own_statement_ids(tx, entities, set())
             for rev in revisions or []:
                 if rev.entity_id not in taken:
                     raise ValidationError(f"revision of unknown entity {rev.entity_id!r}", "revisions")
+            has_statements = tx.run("MATCH (:Entity)-[r]->(:Entity) RETURN r LIMIT 1").single() is not None
+            return self._types_of(tx, entities), has_statements
 
-        self._read(prepare)
+        in_db, has_statements = self._read(prepare)
+        validate = self._import_validator(
+            entities, restoring=restoring, type_in_store=in_db.get, author=author, timestamp=now
+        )
 
         # A transaction per batch: one transaction for 100k entities with their revisions outgrows
-        # Neo4j's transaction memory (dbms.memory.transaction.total.max). If a batch fails, what the
-        # import wrote is removed again, so it still ends all or nothing.
-        def nodes(chunk: list[Entity]) -> Callable[[neo4j.ManagedTransaction], None]:
-            def work(tx: neo4j.ManagedTransaction) -> None:
-                self._create_nodes(tx, [self._node_props(e) for e in chunk])
-                if not restoring:
-                    rows = []
-                    for e in chunk:
-                        encoded = _dumps(e)  # orjson encodes the dataclass: the snapshot's JSON
-                        rev = Revision(e.id, 1, None, author, now, summary, "import", None, e.type, e.labels["de"])
-                        row = self._revision_row(rev, encoded)
-                        row["size"] = len(encoded)
-                        rows.append(row)
-                    self._write_revisions(tx, rows)
+        # Neo4j's transaction memory (dbms.memory.transaction.total.max). If a batch fails, or one
+        # turns out invalid, what the import wrote is removed again: it still ends all or nothing.
+        def node_rows(start: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            chunk = entities[start : start + batch_size]
+            validate(start, start + len(chunk))
+            if not restoring and has_statements:
+                self._read(lambda tx: self._own_statement_ids(tx, chunk, set()))
+            revs = []
+            if not restoring:
+                for e in chunk:
+                    encoded = _dumps(e)  # orjson encodes the dataclass: the snapshot's JSON
+                    rev = Revision(e.id, 1, None, author, now, summary, "import", None, e.type, e.labels["de"])
+                    row = self._revision_row(rev, encoded)
+                    row["size"] = len(encoded)
+                    revs.append(row)
+            return [self._node_props(e) for e in chunk], revs
 
-            return work
+        def write_nodes(tx: neo4j.ManagedTransaction, rows: tuple[list, list]) -> None:
+            if not rows[1]:
+                self._create_nodes(tx, rows[0])
+                return
+            # each node with its revision in one statement: no lookup of the node just created
+            tx.run(
+                "MATCH (m:GraphMeta {key: 'graph'}) SET m.revision_seq = m.revision_seq + size($nodes) "
+                "WITH m.revision_seq - size($nodes) AS first "
+                "UNWIND range(0, size($nodes) - 1) AS i "
+                "WITH first + i + 1 AS seq, $nodes[i] AS node, $revs[i] AS rev "
+                "CREATE (n:Entity:$(node.type)) SET n = node "
+                "CREATE (n)-[:HAS_REVISION]->(r:Revision) SET r = rev, r.seq = seq",
+                nodes=rows[0],
+                revs=rows[1],
+            ).consume()
 
-        written: list[str] = []  # only what this import committed is taken back, never a namesake
-        try:
+        # (entities the step creates, its rows, how it writes them, how much progress it is)
+        steps = [
             # nodes first (statements may point at any entity of the import), then relationships
-            for chunk in chunks(entities, batch_size):
-                self._write(nodes(chunk))
-                written += [e.id for e in chunk]
-                if progress:
-                    progress(len(chunk) // 2)
-            for chunk in chunks(entities, batch_size):
-                rows = [row for e in chunk for row in self._rel_rows(e)]
-                self._write(lambda tx, rows=rows: self._create_relationships(tx, rows))
-                if progress:
-                    progress(len(chunk) - len(chunk) // 2)
-            for chunk in chunks(revisions or [], batch_size):
-                rows = [self._revision_row(rev, _dumps(rev.snapshot)) for rev in chunk]
-                self._write(lambda tx, rows=rows: self._write_revisions(tx, rows))
-        except BaseException:
-            self._remove(written, batch_size)
-            raise
+            *(
+                (chunk, lambda i=i: node_rows(i), write_nodes, len(chunk) // 2)
+                for i, chunk in ((i, entities[i : i + batch_size]) for i in range(0, len(entities), batch_size))
+            ),
+            *(
+                ([], lambda c=c: [row for e in c for row in self._rel_rows(e)], self._create_relationships,
+                 len(c) - len(c) // 2)
+                for c in chunks(entities, batch_size)
+            ),
+            *(
+                ([], lambda c=c: [self._revision_row(r, _dumps(r.snapshot)) for r in c], self._write_revisions, 0)
+                for c in chunks(revisions or [], batch_size)
+            ),
+        ]  # fmt: skip
+        written: list[str] = []  # only what this import committed is taken back, never a namesake
+        # Rows for the next batch are built in a second thread while Neo4j writes this one: the
+        # driver waits on its socket without the GIL, so client and server work overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphkb-import") as pool:
+            pending = pool.submit(steps[0][1]) if steps else None
+            try:
+                for k, (created, _, write, done) in enumerate(steps):
+                    rows = pending.result()
+                    pending = pool.submit(steps[k + 1][1]) if k + 1 < len(steps) else None
+                    self._write(lambda tx, rows=rows, write=write: write(tx, rows))
+                    written += [e.id for e in created]
+                    if progress and done:
+                        progress(done)
+            except BaseException:
+                if pending is not None:
+                    pending.cancel()
+                self._remove(written, batch_size)
+                raise
         return len(entities)
 
     def _remove(self, ids: list[str], batch_size: int) -> None:

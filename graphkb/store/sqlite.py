@@ -700,7 +700,9 @@ class SQLiteStore(BaseStore):
                 raise Conflict(f"{len(existing)} of these ids exist already: {', '.join(existing[:5])}")
             in_db = self._type_of(conn)
             now = _now()
-            self._validate_import(entities, restoring=restoring, type_in_store=in_db, author=author, timestamp=now)
+            self._import_validator(entities, restoring=restoring, type_in_store=in_db, author=author, timestamp=now)(
+                0, len(entities)
+            )
             for chunk in chunks(entities, 1000):
                 if not restoring:
                     self._own_statement_ids(conn, chunk)
