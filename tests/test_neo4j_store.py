@@ -78,6 +78,24 @@ def test_researchers_read_the_graph_with_plain_cypher(neo4j_store, neo4j_server)
     assert indexes["entity_text"] == "FULLTEXT" and indexes["entity_labels"] == "TEXT"
 
 
+def test_an_entity_written_with_plain_cypher_still_reads_without_revisions(neo4j_store, neo4j_server):
+    small_graph(neo4j_store)
+    neo4j_server.driver.execute_query(
+        "CREATE (s:Entity:SocialSpace {id: 'sozialraum-3', type: 'SocialSpace', label_de: 'Sozialraum 3', "
+        "label_en: '', description_de: '', description_en: '', body: '', revision: 0, deleted: false, "
+        "sort_de: 'sozialraum 3', sort_en: 'sozialraum 3'})"
+        "<-[:HAS_SOCIAL_SPACE {id: 'x1', position: 0, citation_sources: [], citation_quotes: [], "
+        "citation_locators: []}]-(:Entity:City {id: 'leoben', type: 'City', label_de: 'Leoben', revision: 0, "
+        "deleted: false})"
+    )
+    started = time.monotonic()
+    leoben = neo4j_store.get("leoben")
+    assert time.monotonic() - started < 1
+    assert [(st.type, st.target) for st in leoben.statements] == [("HAS_SOCIAL_SPACE", "sozialraum-3")]
+    assert neo4j_store.get("sozialraum-3").labels["de"] == "Sozialraum 3"
+    assert neo4j_store.get("graz").revision == 2  # a versioned entity still reads from its revision
+
+
 def test_labels_and_relationship_types_come_only_from_the_ontology(neo4j_store):
     small_graph(neo4j_store)
     from graphkb.model import Entity, Statement

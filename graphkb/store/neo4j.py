@@ -401,11 +401,13 @@ class Neo4jStore(BaseStore):
             record = self._read(
                 lambda tx: tx.run(
                     "MATCH (n:Entity {id: $id}) OPTIONAL MATCH (r:Revision {entity_id: $id, number: n.revision}) "
-                    "RETURN r.snapshot AS snapshot",
+                    "RETURN r.snapshot AS snapshot, EXISTS { (n)-[:HAS_REVISION]->(:Revision) } AS versioned",
                     id=entity_id,
                 ).single()
             )
             self._require(record, entity_id)
+            if not record["versioned"]:
+                break  # written by hand in Neo4j, without revisions: the node is all there is
             try:
                 if record["snapshot"] is not None:
                     return Entity.from_dict(orjson.loads(record["snapshot"]))
