@@ -187,6 +187,42 @@ def migrate(ctx: click.Context, source_url: str, target_url: str, verify: bool) 
             click.echo("Verified: both stores export identically.")
 
 
+@cli.group()
+def user() -> None:
+    """Manage accounts: `graphkb user add NAME --role admin` creates the first administrator."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reader", "editor", "admin"]), default="editor", show_default=True)
+@click.option("--email", default="", help="E-mail address (optional).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of a prompt.")
+@click.pass_context
+def user_add(ctx: click.Context, name: str, role: str, email: str, password_stdin: bool) -> None:
+    """Create an account; the password is asked for twice (or read from standard input) and stored hashed."""
+    from .accounts import MIN_PASSWORD_LENGTH, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            f"Password (at least {MIN_PASSWORD_LENGTH} characters)", hide_input=True, confirmation_prompt=True
+        )
+    with _store(ctx) as store:
+        created = create_user(store, name, role, password, email)
+    click.echo(f"Created {created.role} {created.name!r}.")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    """List the accounts with their roles."""
+    with _store(ctx) as store:
+        for account in store.list_users():
+            state = " (disabled)" if account.disabled else ""
+            click.echo(f"{account.name}\t{account.role}{state}\t{account.email}")
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, type=click.IntRange(1, 65535), show_default=True, help="Port to listen on.")
