@@ -238,6 +238,24 @@ class BaseStore:
 
     # shared helpers for implementations ----------------------------------------------------
 
+    def _list_args(self, entity_type: str | None, sort: str, offset: Any, limit: Any) -> tuple[int, int]:
+        """Check ``list``'s arguments (ValidationError naming the field); returns offset and limit."""
+        if sort not in SORT_KEYS:
+            raise ValidationError(f"must be one of {', '.join(SORT_KEYS)}", "sort")
+        if entity_type is not None:
+            self.ontology.entity_type(entity_type)
+        return paging(offset, limit)
+
+    def _neighbour_args(
+        self, depth: Any, relation_types: Any, entity_types: Any, limit: Any
+    ) -> tuple[list[str], list[str], int]:
+        """Check ``neighbours``' arguments; returns the relation types, entity types and limit."""
+        relation_types = self.ontology.check_relation_types(relation_types, "relations")
+        entity_types = self.ontology.check_entity_types(entity_types, "types")
+        if not 1 <= int(depth) <= 5:
+            raise ValidationError("must be between 1 and 5", "depth")
+        return relation_types, entity_types, paging(0, limit, maximum=5000)[1]
+
     def _prepare(self, entity: Entity, type_of: Callable[[str], str | None]) -> Entity:
         """Validate a copy of ``entity`` and give new statements ids; returns the copy to store."""
         entity = entity.copy()

@@ -60,7 +60,7 @@ from ..model import (
 )
 from ..schema import Ontology
 from ..text import fold, slugify
-from .base import SORT_KEYS, BaseStore, Progress, author_name, chunks, new_statement_id, paging
+from .base import BaseStore, Progress, author_name, chunks, new_statement_id, paging
 from .base import now as _now
 
 __all__ = ["Neo4jStore", "parse_url", "SCHEMA_VERSION"]
@@ -437,13 +437,10 @@ class Neo4jStore(BaseStore):
         text: str = "",
         include_deleted: bool = False,
     ) -> Page:
-        if sort not in SORT_KEYS:
-            raise ValidationError(f"must be one of {', '.join(SORT_KEYS)}", "sort")
-        offset, limit = paging(offset, limit)
+        offset, limit = self._list_args(entity_type, sort, offset, limit)
         where = []
         params: dict[str, Any] = {"offset": offset, "limit": limit}
         if entity_type is not None:
-            self.ontology.entity_type(entity_type)
             where.append("n.type = $type")
             params["type"] = entity_type
         if not include_deleted:
@@ -541,11 +538,7 @@ class Neo4jStore(BaseStore):
         entity_types: Iterable[str] | None = None,
         limit: int = 200,
     ) -> Subgraph:
-        relation_types = self.ontology.check_relation_types(relation_types, "relations")
-        entity_types = self.ontology.check_entity_types(entity_types, "types")
-        if not 1 <= int(depth) <= 5:
-            raise ValidationError("must be between 1 and 5", "depth")
-        _, limit = paging(0, limit, maximum=5000)
+        relation_types, entity_types, limit = self._neighbour_args(depth, relation_types, entity_types, limit)
         rel = " AND type(r) IN $rels" if relation_types else ""
         node_filter = " AND b.type IN $types" if entity_types else ""
         # One query per ring, in discovery order (frontier position, outgoing by statement

@@ -32,7 +32,7 @@ from ..model import (
 )
 from ..schema import Ontology
 from ..text import fold, slugify
-from .base import SORT_KEYS, BaseStore, Progress, author_name, chunks, new_statement_id, paging
+from .base import BaseStore, Progress, author_name, chunks, new_statement_id, paging
 from .base import now as _now
 from .sqlite_schema import migrate
 
@@ -216,12 +216,9 @@ class SQLiteStore(BaseStore):
         text: str = "",
         include_deleted: bool = False,
     ) -> Page:
-        if sort not in SORT_KEYS:
-            raise ValidationError(f"must be one of {', '.join(SORT_KEYS)}", "sort")
-        offset, limit = paging(offset, limit)
+        offset, limit = self._list_args(entity_type, sort, offset, limit)
         where, params = [], []
         if entity_type is not None:
-            self.ontology.entity_type(entity_type)
             where.append("type = ?")
             params.append(entity_type)
         if not include_deleted:
@@ -315,11 +312,7 @@ class SQLiteStore(BaseStore):
         entity_types: Iterable[str] | None = None,
         limit: int = 200,
     ) -> Subgraph:
-        relation_types = self.ontology.check_relation_types(relation_types, "relations")
-        entity_types = self.ontology.check_entity_types(entity_types, "types")
-        if not 1 <= int(depth) <= 5:
-            raise ValidationError("must be between 1 and 5", "depth")
-        _, limit = paging(0, limit, maximum=5000)
+        relation_types, entity_types, limit = self._neighbour_args(depth, relation_types, entity_types, limit)
         params: dict[str, Any] = {"rels": _dumps(relation_types), "types": _dumps(entity_types)}
         rel = " AND s.type IN (SELECT value FROM json_each(:rels))" if relation_types else ""
         live = " AND e.deleted = 0" + (" AND e.type IN (SELECT value FROM json_each(:types))" if entity_types else "")
