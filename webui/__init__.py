@@ -16,7 +16,7 @@ from flask import Flask
 
 from graphkb.config import store_url
 
-from . import db, errors, i18n, security
+from . import auth, db, errors, i18n, security
 from .db import get_store
 
 __all__ = ["create_app", "get_store"]
@@ -26,6 +26,13 @@ __all__ = ["create_app", "get_store"]
 def _process_secret() -> str:
     # Without GRAPHKB_SECRET_KEY every process makes its own: sessions do not outlive a restart.
     return secrets.token_hex(32)
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -39,6 +46,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=_flag("GRAPHKB_SECURE_COOKIES", False),
+        REMEMBER_COOKIE_SECURE=_flag("GRAPHKB_SECURE_COOKIES", False),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        GRAPHKB_PUBLIC_READ=_flag("GRAPHKB_PUBLIC_READ", True),
+        GRAPHKB_REGISTRATION=os.environ.get("GRAPHKB_REGISTRATION", "invite"),
+        RATELIMIT_STORAGE_URI=os.environ.get("GRAPHKB_RATELIMIT_STORAGE", "memory://"),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long edits must not fail
     )
     if config:
         app.config.update(config)
@@ -47,13 +62,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # umlauts readable in JSON
     app.json.sort_keys = False  # keep the ontology's order
 
+    if app.config["GRAPHKB_REGISTRATION"] not in ("open", "invite", "closed"):
+        raise ValueError("GRAPHKB_REGISTRATION must be open, invite or closed")
+
     db.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
 
-    from .views import api, wiki
+    from .views import account, api, edit, history, wiki
 
-    app.register_blueprint(wiki.bp)
-    app.register_blueprint(api.bp)
+    for blueprint in (wiki.bp, api.bp, account.bp, edit.bp, history.bp):
+        app.register_blueprint(blueprint)
     security.init_app(app)
     return app

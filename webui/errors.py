@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from graphkb.errors import Conflict, Forbidden, GraphKBError, NotFound, StoreUnavailable, ValidationError
 
-__all__ = ["init_app", "wants_json", "STATUS"]
+__all__ = ["init_app", "wants_json", "respond", "STATUS"]
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def _respond(status: int, payload: dict[str, Any]) -> Response:
+def respond(status: int, payload: dict[str, Any]) -> Response:
     payload.setdefault("field", None)
     if wants_json():
         response = jsonify(payload)
@@ -52,13 +52,21 @@ def _respond(status: int, payload: dict[str, Any]) -> Response:
 
 
 def _graphkb_error(exc: GraphKBError) -> Response:
-    return _respond(status_of(exc), exc.to_dict())
+    from .auth import NotLoggedIn, login_redirect
+
+    if isinstance(exc, NotLoggedIn):
+        if not wants_json():
+            return login_redirect()
+        response = respond(401, exc.to_dict())
+        response.headers["WWW-Authenticate"] = 'Session realm="graphkb"'
+        return response
+    return respond(status_of(exc), exc.to_dict())
 
 
 def _http_error(exc: HTTPException) -> Response:
     code = exc.code or 500
     name = (exc.name or "error").lower().replace(" ", "_")
-    response = _respond(code, {"error": name, "message": exc.description or exc.name})
+    response = respond(code, {"error": name, "message": exc.description or exc.name})
     if code == 405 and exc.response is None:
         response.headers["Allow"] = ", ".join(getattr(exc, "valid_methods", None) or ["GET", "HEAD"])
     return response

@@ -180,3 +180,49 @@ def seeded_url(request) -> str:
 def seeded_client(seeded_url):
     for app in _app(seeded_url, GRAPHKB_PAGE_SIZE=50):
         yield app.test_client()
+
+
+# --- writable apps with accounts -------------------------------------------------------------
+
+PASSWORDS = {role: f"{role}-passwort-äöü" for role in ("reader", "editor", "admin")}
+"""One account per role, named after it (``reader``, ``editor``, ``admin``), with these passwords."""
+
+
+@pytest.fixture(scope="session")
+def account_hashes() -> dict[str, str]:
+    # scrypt is slow on purpose: hash once per session, not once per test
+    from graphkb.accounts import hash_password
+
+    return {role: hash_password(password) for role, password in PASSWORDS.items()}
+
+
+def add_accounts(store, hashes: dict[str, str]) -> None:
+    from graphkb.model import User
+
+    for role, password_hash in hashes.items():
+        store.save_user(User(role, role, password_hash=password_hash))
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def writable_url(request, tmp_path, account_hashes) -> str:
+    """A fresh copy of the small graph with the three accounts, on each store; tests may write to it."""
+    from ..conftest import fresh_store_url
+
+    url = fresh_store_url(request, request.param, tmp_path)
+
+    def build(store):
+        build_graph(store)
+        add_accounts(store, account_hashes)
+
+    return _build(url, build)
+
+
+@pytest.fixture
+def writable_app(writable_url):
+    yield from _app(writable_url)
+
+
+@pytest.fixture
+def wclient(writable_app):
+    """A client on a writable graph; log in with ``login(wclient, "editor")``."""
+    return writable_app.test_client()

@@ -44,3 +44,32 @@ def outgoing_part(html: str) -> str:
 def incoming_part(html: str) -> str:
     """The entity page's "what links here" section."""
     return html.split('id="in-h"', 1)[1].split("</article>", 1)[0]
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of a page: its ``csrf-token`` meta tag or the first form's hidden field."""
+    for attrs in tags(html, "meta"):
+        if attrs.get("name") == "csrf-token":
+            return attrs["content"]
+    for attrs in tags(html, "input"):
+        if attrs.get("name") == "csrf_token":
+            return attrs["value"]
+    raise AssertionError("no CSRF token on the page")
+
+
+def login(client, name: str, password: str | None = None):
+    """Log in through the real form (CSRF included); returns the response to the POST."""
+    from .conftest import PASSWORDS
+
+    page = client.get("/login")
+    assert page.status_code == 200, page.status_code
+    return client.post(
+        "/login",
+        data={"name": name, "password": password or PASSWORDS[name], "csrf_token": csrf_token(page.text)},
+    )
+
+
+def post_form(client, url: str, data: dict, *, form_page: str | None = None):
+    """GET the form (``form_page`` or ``url``), then POST ``data`` with the page's CSRF token."""
+    page = client.get(form_page or url)
+    return client.post(url, data={"csrf_token": csrf_token(page.text), **data})
