@@ -1,0 +1,1 @@
+// accessible autocomplete for [data-autocomplete] inputs (header search, target pickers)
