@@ -232,9 +232,14 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serve the web app with gunicorn (a production WSGI server; debug off)."""
     from gunicorn.app.base import BaseApplication
 
+    from .config import secret_key
+
     store_url = ctx.obj["store_url"]
     with _store(ctx):
         pass  # fail here, clearly, rather than in every worker
+    config = {"SECRET_KEY": secret_key()}  # one key for all workers, kept across restarts
+    if store_url:
+        config["GRAPHKB_STORE"] = store_url
 
     class _Server(BaseApplication):
         def load_config(self) -> None:
@@ -244,7 +249,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
         def load(self) -> Any:
             from webui import create_app
 
-            return create_app({"GRAPHKB_STORE": store_url} if store_url else None)
+            return create_app(config)
 
     click.echo(f"graphkb on http://{host}:{port}/", err=True)
     _Server().run()

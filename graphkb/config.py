@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
-__all__ = ["store_url", "instance_dir", "DEFAULT_INSTANCE_DIR"]
+__all__ = ["store_url", "instance_dir", "secret_key", "DEFAULT_INSTANCE_DIR"]
 
 DEFAULT_INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -21,3 +22,28 @@ def store_url() -> str:
     if url:
         return url
     return f"sqlite:///{instance_dir() / 'graphkb.sqlite3'}"
+
+
+def secret_key() -> str:
+    """GRAPHKB_SECRET_KEY, or one kept in ``instance/secret_key`` (made once, readable by its owner only).
+
+    Every worker process of one server must sign sessions with the same key, and a restart must
+    not log everyone out; a random key per process would do both.
+    """
+    key = os.environ.get("GRAPHKB_SECRET_KEY")
+    if key:
+        return key
+    path = instance_dir() / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(candidate + "\n")
+    return candidate
