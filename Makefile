@@ -16,8 +16,16 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
+# The browser tests drive Debian's chromium (never a browser Playwright downloads). Installed only
+# when missing; where it cannot be (no root, no sudo, no apt) they skip, or fail when CI=true.
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	@command -v "$${GRAPHKB_CHROMIUM:-chromium}" >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	  && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+	  || echo "could not install chromium: the browser tests will skip (and fail with CI=true)" >&2; }
 
 seed: install
 	$(BIN)/graphkb init

@@ -35,7 +35,7 @@ _SEED_DIR = Path(os.environ.get("GRAPHKB_SEED_DIR") or Path(__file__).resolve().
 ONTOLOGY_PATH = _SEED_DIR / "ontology.yaml"
 PROPERTY_TYPES = {"string", "text", "integer", "number", "boolean", "date", "url", "enum", "list", "ref"}
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+DATE_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 @dataclass(frozen=True)
@@ -312,7 +312,7 @@ class Ontology:
             raise ValidationError("must be true or false", where)
         if t == "date":
             text = str(value).strip()
-            if not _DATE.match(text):
+            if not DATE_PATTERN.match(text):
                 raise ValidationError("must be a date as YYYY, YYYY-MM or YYYY-MM-DD", where)
             return text
         if t == "url":

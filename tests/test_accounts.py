@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from graphkb.accounts import create_user, verify_password
+from graphkb.accounts import authenticate, create_user, name_taken, set_password, verify_password
 from graphkb.cli import cli
 from graphkb.errors import Conflict, ValidationError
 from graphkb.store import open_store
@@ -59,3 +59,49 @@ def test_an_existing_name_or_a_short_password_is_refused_and_changes_nothing(url
         store.close()
     result = _cli(url, "user", "add", "anna", "--password-stdin", stdin="Noch-ein-Passwort\n")
     assert result.exit_code == 1 and "exists already" in result.output
+
+
+def test_a_name_differing_only_in_case_is_taken(url):
+    store = open_store(url)
+    try:
+        create_user(store, "Anna", "editor", "Erstes-Passwort")
+        assert name_taken(store, "anna") and name_taken(store, "ANNA") and not name_taken(store, "anne")
+        with pytest.raises(Conflict):
+            create_user(store, "anna", "admin", "Zweites-Passwort")
+        assert [u.name for u in store.list_users()] == ["Anna"]
+    finally:
+        store.close()
+
+
+def test_authenticate_finds_the_account_only_with_its_password(url):
+    store = open_store(url)
+    try:
+        create_user(store, "anna", "editor", "Erstes-Passwort")
+        assert authenticate(store, "anna", "Erstes-Passwort").name == "anna"
+        assert authenticate(store, "anna", "erstes-passwort") is None
+        assert authenticate(store, "bernd", "Erstes-Passwort") is None
+        assert authenticate(store, "zwei wörter", "Erstes-Passwort") is None  # not even a valid name
+        anna = store.get_user("anna")
+        anna.disabled = True
+        store.save_user(anna)
+        # a disabled account is still recognised (the web layer says why it is refused), but never verified
+        assert authenticate(store, "anna", "Erstes-Passwort").disabled
+        assert not verify_password(store.get_user("anna"), "Erstes-Passwort")
+    finally:
+        store.close()
+
+
+def test_set_password_replaces_the_hash_and_keeps_the_rest(url):
+    store = open_store(url)
+    try:
+        before = create_user(store, "anna", "editor", "Erstes-Passwort", email="anna@jugendamt.example")
+        after = set_password(store, "anna", "Zweites-Passwort")
+        assert after.password_hash != before.password_hash and "Zweites-Passwort" not in after.password_hash
+        assert verify_password(store.get_user("anna"), "Zweites-Passwort")
+        assert not verify_password(store.get_user("anna"), "Erstes-Passwort")
+        assert (after.role, after.email, after.created_at) == ("editor", "anna@jugendamt.example", before.created_at)
+        with pytest.raises(ValidationError):
+            set_password(store, "anna", "kurz")
+        assert verify_password(store.get_user("anna"), "Zweites-Passwort")
+    finally:
+        store.close()

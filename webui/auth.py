@@ -7,10 +7,11 @@ request (a demoted or disabled account loses its rights at once, not at its next
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, has_app_context, redirect, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
@@ -20,6 +21,10 @@ from graphkb.errors import Forbidden, NotFound
 from graphkb.model import ROLES, User
 
 from .db import get_store
+
+if TYPE_CHECKING:
+    from limits.storage import Storage
+    from limits.strategies import RateLimiter
 
 __all__ = [
     "init_app",
@@ -35,13 +40,44 @@ __all__ = [
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES, start=1)}  # reader 1, editor 2, admin 3
 
+
+class _PerAppLimiter(Limiter):
+    """One Limiter for the decorators (views are defined once, at import), counting in each app's own storage.
+
+    Flask-Limiter keeps one storage per Limiter object and replaces it in every ``init_app``: two
+    apps in one process (the tests) would count each other's attempts.
+    """
+
+    _KEY = "graphkb_ratelimit"
+
+    def init_app(self, app: Flask) -> None:
+        super().init_app(app)
+        app.extensions[self._KEY] = (self._storage, self._limiter)
+
+    def _own(self) -> tuple[Storage, RateLimiter] | None:
+        if not has_app_context() or self._storage_dead:  # dead: Flask-Limiter's in-memory fallback decides
+            return None
+        return current_app.extensions.get(self._KEY)
+
+    @property
+    def storage(self) -> Storage:
+        own = self._own()
+        return own[0] if own else super().storage
+
+    @property
+    def limiter(self) -> RateLimiter:
+        own = self._own()
+        return own[1] if own else super().limiter
+
+
 csrf = CSRFProtect()
-# Memory storage counts per worker process; GRAPHKB_RATELIMIT_STORAGE (e.g. redis://) shares it.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+# No storage_uri here: it would override RATELIMIT_STORAGE_URI. Memory storage counts per worker
+# process; GRAPHKB_RATELIMIT_STORAGE (e.g. redis://) shares the counts between workers.
+limiter = _PerAppLimiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
 
 # Pages an anonymous visitor may open when reading needs an account.
-_OPEN_ENDPOINTS = {"static", "account.login", "account.register", "wiki.type_css"}
+_OPEN_ENDPOINTS = {"static", "account.login", "account.logout", "account.register", "wiki.type_css"}
 
 
 class WebUser(UserMixin):
@@ -138,9 +174,14 @@ def login_redirect():
 def init_app(app: Flask) -> None:
     app.config.setdefault("GRAPHKB_PUBLIC_READ", True)
     app.config.setdefault("GRAPHKB_REGISTRATION", "invite")  # open | invite | closed
-    app.config.setdefault("GRAPHKB_LOGIN_LIMIT", "10 per minute;50 per hour")
+    app.config.setdefault("GRAPHKB_LOGIN_LIMIT", os.environ.get("GRAPHKB_LOGIN_LIMIT") or "10 per minute;50 per hour")
+    # role of openly registered accounts, and how long an invitation link works
+    app.config.setdefault("GRAPHKB_REGISTRATION_ROLE", os.environ.get("GRAPHKB_REGISTRATION_ROLE") or "reader")
+    app.config.setdefault("GRAPHKB_INVITE_DAYS", int(os.environ.get("GRAPHKB_INVITE_DAYS") or 14))
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    if app.config["GRAPHKB_REGISTRATION_ROLE"] not in ROLE_RANK:
+        raise ValueError(f"GRAPHKB_REGISTRATION_ROLE must be one of {', '.join(ROLE_RANK)}")
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
