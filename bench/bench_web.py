@@ -57,6 +57,7 @@ for extra in (ROOT, BENCH):
         sys.path.insert(0, str(extra))
 
 import gunicorn  # noqa: E402
+from flask import Flask  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 from web_wsgi import TRIVIAL_PATH, bench_app  # noqa: E402
 
@@ -435,9 +436,9 @@ def bench_server(
 # -- in-process: the app without HTTP, and where its time goes -----------------------------------
 
 
-def in_process(url: str, work: dict[str, list[Target]], n: int, profile_n: int) -> dict[str, Any]:
+def in_process(app: Flask, work: dict[str, list[Target]], n: int, profile_n: int) -> dict[str, Any]:
     """The same requests through Flask's test client: what the app costs without server and HTTP."""
-    client = bench_app({"GRAPHKB_STORE": url}).test_client()
+    client = app.test_client()
     clock = time.perf_counter_ns
     for kind in KINDS:
         for target in work[kind][:100]:
@@ -637,10 +638,12 @@ def main(argv: list[str] | None = None) -> int:
         url, generate_s = prepare_store(args, workdir)
         sample, graph = graph_sample(url, args.requests, random.Random(SEED))
         work = targets(sample)
+        # built now, so the views are imported from the same code the server's workers load next
+        app = bench_app({"GRAPHKB_STORE": url})
         logdir = Path(tempfile.mkdtemp(prefix="logs-", dir=workdir))
         servers = {name: bench_server(CONFIGS[name], args, url, work, logdir) for name in configs}
         print("in-process requests and profile …", file=sys.stderr)
-        inproc = in_process(url, work, min(args.requests, 1000), args.profile_requests)
+        inproc = in_process(app, work, min(args.requests, 1000), args.profile_requests)
         shutil.rmtree(logdir, ignore_errors=True)
     figures = {
         "meta": {

@@ -46,7 +46,7 @@ def logged_in_as(client) -> str:
     """The name in the page header ('' when anonymous)."""
     html = client.get("/").text
     who = html.split('class="who">', 1)
-    return who[1].split("<", 1)[0].strip() if len(who) == 2 else ""
+    return text(who[1].split("</a>", 1)[0]) if len(who) == 2 else ""
 
 
 def location(response) -> str:
