@@ -21,3 +21,21 @@ def test_the_environment_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHKB_SECRET_KEY", "from-the-environment")
     assert secret_key() == "from-the-environment"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_behind_a_proxy_the_client_address_comes_from_its_header():
+    from flask import request
+
+    from webui import create_app
+
+    seen = []
+    for proxies in (0, 1):
+        app = create_app({"TESTING": True, "GRAPHKB_STORE": "sqlite:///:memory:", "GRAPHKB_PROXIES": proxies})
+
+        @app.get("/_who")
+        def who():
+            return request.remote_addr or ""
+
+        seen.append(app.test_client().get("/_who", headers={"X-Forwarded-For": "203.0.113.9"}).text)
+    # without a configured proxy the header is ignored: a client cannot pick its rate-limit key
+    assert seen == ["127.0.0.1", "203.0.113.9"]

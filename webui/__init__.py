@@ -65,6 +65,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["GRAPHKB_REGISTRATION"] not in ("open", "invite", "closed"):
         raise ValueError("GRAPHKB_REGISTRATION must be open, invite or closed")
 
+    proxies = int(app.config.get("GRAPHKB_PROXIES") or os.environ.get("GRAPHKB_PROXIES") or 0)
+    if proxies:
+        # Behind a reverse proxy: the client's address (rate limits) and scheme come from its headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
     db.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
