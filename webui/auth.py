@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, has_app_context, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
@@ -35,9 +36,11 @@ __all__ = [
     "csrf",
     "limiter",
     "ROLE_RANK",
+    "ROLE_LABELS",
     "NotLoggedIn",
 ]
 
+ROLE_LABELS = {"reader": _l("Reader"), "editor": _l("Editor"), "admin": _l("Administrator")}
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES, start=1)}  # reader 1, editor 2, admin 3
 
 
@@ -193,4 +196,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _auth_globals() -> dict[str, Any]:
-        return {"current_user": current_user, "has_role": has_role, "registration": app.config["GRAPHKB_REGISTRATION"]}
+        return {
+            "current_user": current_user,
+            "has_role": has_role,
+            "registration": app.config["GRAPHKB_REGISTRATION"],
+            "role_label": lambda role: str(ROLE_LABELS.get(role, role)),
+        }

@@ -24,6 +24,13 @@ GENERIC = "Wrong user name or password."
 
 
 @pytest.fixture
+@pytest.fixture(autouse=True)
+def english(request):
+    """These tests read the English messages; German is the default."""
+    if "wclient" in request.fixturenames:
+        request.getfixturevalue("wclient").environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def make_client(writable_url):
     """Clients of apps over the same writable graph, each app with its own settings."""
     made = []
@@ -31,7 +38,9 @@ def make_client(writable_url):
     def make(**config):
         apps = _app(writable_url, **config)
         made.append(apps)
-        return next(apps).test_client()
+        client = next(apps).test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # these tests read the English messages
+        return client
 
     yield make
     for apps in made:

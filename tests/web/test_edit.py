@@ -11,8 +11,9 @@ from werkzeug.datastructures import MultiDict
 
 from graphkb.errors import ValidationError
 from graphkb.schema import Ontology
+from webui.forms import entity_error as _entity_error
 from webui.forms import entity_form, statement_form
-from webui.views.edit import _entity_error, _statement_error
+from webui.forms import statement_error as _statement_error
 
 from .conftest import REPORT_QUOTE
 from .helpers import csrf_token, incoming_part, login, outgoing_part, tags, text

@@ -30,13 +30,12 @@ from graphkb.errors import Conflict
 from graphkb.errors import ValidationError as GraphValidationError
 from graphkb.model import ROLES, User
 
-from ..auth import WebUser, limiter, require_role
+from ..auth import ROLE_LABELS, WebUser, limiter, require_role
 from ..db import get_store
 
 bp = Blueprint("account", __name__)
 
 INVITATION_SALT = "graphkb-invitation"
-ROLE_LABELS = {"reader": _l("Reader"), "editor": _l("Editor"), "admin": _l("Administrator")}
 
 
 # --- rate limits ------------------------------------------------------------------------------

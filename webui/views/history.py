@@ -210,12 +210,12 @@ def revision(entity_id: str, number: int):
 def _diff_numbers(store: Store, entity_id: str) -> tuple[Revision, Revision]:
     to = int_arg(request.args, "to", 0, minimum=1)
     if not to:
-        raise ValidationError("say which revision to compare: ?to=N (and ?from=M)", "to")
+        raise ValidationError(_("say which revision to compare: ?to=N (and ?from=M)"), "to")
     to_rev = store.revision(entity_id, to)
     frm = int_arg(request.args, "from", 0, minimum=1)
     if not frm:
         if to_rev.parent is None:
-            raise ValidationError(f"revision {to} is the first one; there is nothing before it", "from")
+            raise ValidationError(_("revision %(num)s is the first one; there is nothing before it", num=to), "from")
         frm = to_rev.parent
     return store.revision(entity_id, frm), to_rev
 

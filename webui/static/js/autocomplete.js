@@ -193,6 +193,9 @@
   };
 
   Combobox.prototype.show = function (items) {
+    // Results that arrive after the user moved to an option keep that option highlighted, so an
+    // Enter pressed a moment later picks it instead of sending the form.
+    var kept = this.active >= 0 && this.items[this.active] ? this.items[this.active].id : null;
     this.items = items;
     this.active = -1;
     this.input.removeAttribute("aria-activedescendant");
@@ -234,6 +237,10 @@
     if (items.length) {
       this.open();
       this.setStatus(message(this.input, "count", items.length));
+      var again = items.findIndex(function (item) { return item.id === kept; });
+      if (again >= 0) {
+        this.highlight(again);
+      }
     } else {
       this.close();
       this.setStatus(message(this.input, "none"));
