@@ -200,5 +200,5 @@ def init_app(app: Flask) -> None:
             "current_user": current_user,
             "has_role": has_role,
             "registration": app.config["GRAPHKB_REGISTRATION"],
-            "role_label": lambda role: str(ROLE_LABELS.get(role, role)),
+            "role_name": lambda role: str(ROLE_LABELS.get(role, role)),
         }

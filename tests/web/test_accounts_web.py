@@ -23,7 +23,6 @@ NEW_PASSWORD = "Neues-Passwort-2024"
 GENERIC = "Wrong user name or password."
 
 
-@pytest.fixture
 @pytest.fixture(autouse=True)
 def english(request):
     """These tests read the English messages; German is the default."""
@@ -31,6 +30,7 @@ def english(request):
         request.getfixturevalue("wclient").environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
+@pytest.fixture
 def make_client(writable_url):
     """Clients of apps over the same writable graph, each app with its own settings."""
     made = []
@@ -409,7 +409,7 @@ def test_admins_see_every_account(wclient):
 def test_a_role_change_takes_effect_on_the_next_request(wclient, make_client):
     reader = make_client()
     login(reader, "reader")
-    assert "(reader)" in text(reader.get("/").text)
+    assert "(Reader)" in text(reader.get("/").text)
     assert 'href="/create"' not in reader.get("/").text
 
     login(wclient, "admin")
@@ -418,7 +418,7 @@ def test_a_role_change_takes_effect_on_the_next_request(wclient, make_client):
     assert "reader is now: Editor." in text(wclient.get("/users").text)
 
     page = reader.get("/").text  # same session, no new log-in
-    assert "(editor)" in text(page) and 'href="/create"' in page
+    assert "(Editor)" in text(page) and 'href="/create"' in page
 
     assert update_user(wclient, "reader", role="editor", disabled="y").status_code == 302
     assert store_of(wclient).get_user("reader").disabled

@@ -124,7 +124,7 @@ def test_history_is_readable_without_an_account_and_offers_no_revert(wclient):
     ],
 )
 def test_bad_history_parameters_are_4xx_with_a_message(client, url, status):
-    response = client.get(url)
+    response = client.get(url, headers={"Accept-Language": "en"})
     assert response.status_code == status, response.text[:500]
     if status == 400:
         assert "must" in text(response.text) or "revision" in text(response.text)
