@@ -37,6 +37,7 @@ import random
 import re
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -90,7 +91,7 @@ CONFIGS = {
             "gthread",
             "gthread workers, 4 threads each, keep-alive 2 s",
             ("--worker-class", "gthread", "--threads", "4"),
-        ),  # fmt: skip
+        ),
         ServerConfig("nolog", "as serve, without the access log", access_log=False),
     )
 }
@@ -370,8 +371,9 @@ class LoadClients:
         after = server.cpu()
         self.cursor[kind] += max(a[4] for a in answers)
         ok, errors = sum(a[0] for a in answers), sum(a[1] for a in answers)
-        done = max(1, ok + errors)
-        # the workers' CPU time per answer does not depend on what else runs on the machine
+        # every answer the workers gave in the phase, also those that came after the window closed
+        done = max(1, sum(a[4] for a in answers))
+        # the workers' CPU time per answer hardly depends on what else runs on the machine
         server_cpu = sum(after.values()) - sum(before.values()) if before.keys() == after.keys() else float("nan")
         return {
             "rps": ok / seconds,
@@ -550,7 +552,7 @@ def table(figures: dict[str, Any]) -> str:
     )
     row("  ratio json / trivial", lambda s: f"{s['throughput']['ratio_json']:.2f}")
     row("  errors (trivial/page/json)", errors("throughput"))
-    rows.append(("SERVER CPU ms per answer (workers' user+system time; independent of other load)", None))
+    rows.append(("SERVER CPU ms per answer (the workers' user + system time: hardly depends on other load)", None))
     for kind in KINDS:
         row(f"  {KIND_TITLES[kind]}", lambda s, k=kind: f"{s['throughput'][k]['server_cpu_ms']:.2f}")
     row("  ratio trivial / page (= page/trivial req/s on own cores)", lambda s: f"{cpu_ratio(s, 'page'):.2f}")
@@ -632,6 +634,8 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.size, args.workers, args.requests, args.clients, args.rounds) < 1 or args.seconds <= 0:
         parser.error("sizes, counts and durations must be positive")
 
+    # on SIGTERM too, the context managers stop gunicorn and the load clients
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     load_start = os.getloadavg()[0]
     with working_folder(args.workdir) as workdir:

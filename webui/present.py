@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -147,14 +148,28 @@ def _refs(specs: dict[str, PropertySpec], values: dict[str, Any]) -> Iterable[st
     return (str(v) for k, v in values.items() if k in specs and specs[k].type == "ref")
 
 
+# Source id → layer, per store, valid for one graph version: a layer is a property of the Source,
+# so without this every page would load each cited Source in full (two of a page's three reads).
+_LAYER_CACHE: weakref.WeakKeyDictionary[Any, tuple[int, dict[str, str | None]]] = weakref.WeakKeyDictionary()
+
+
 def _layers_of(store: Store, source_ids: set[str]) -> dict[str, str | None]:
+    if not source_ids:
+        return {}
+    version = store.graph_version()
+    cached_version, known = _LAYER_CACHE.get(store, (None, {}))
+    if cached_version != version:
+        known = {}
+        _LAYER_CACHE[store] = (version, known)
     layers: dict[str, str | None] = {}
     for source_id in sorted(source_ids):
-        try:
-            layer = store.get(source_id).properties.get("layer")
-        except NotFound:
-            layer = None
-        layers[source_id] = layer if layer in LAYERS else None
+        if source_id not in known:
+            try:
+                layer = store.get(source_id).properties.get("layer")
+            except NotFound:
+                layer = None
+            known[source_id] = layer if layer in LAYERS else None
+        layers[source_id] = known[source_id]
     return layers
 
 

@@ -380,8 +380,11 @@ class SQLiteStore(BaseStore):
         _, limit = paging(0, limit, maximum=5000)
         return self._statements_of_others(
             source_id,
-            "FROM statements s JOIN entities e ON e.id = s.subject_id "
-            "WHERE s.id IN (SELECT statement_id FROM citations WHERE source_id = :id) AND e.deleted = 0",
+            # The first `limit` citing statements in citation order (an index walk that stops at the
+            # limit), then sorted: sorting every citation of a much-cited source took 450 ms at 100k.
+            "FROM statements s JOIN entities e ON e.id = s.subject_id WHERE s.id IN ("
+            "SELECT DISTINCT c.statement_id FROM citations c JOIN statements cs ON cs.id = c.statement_id "
+            "JOIN entities ce ON ce.id = cs.subject_id WHERE c.source_id = :id AND ce.deleted = 0 LIMIT :n)",
             {"n": limit},
         )
 

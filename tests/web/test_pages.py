@@ -216,3 +216,23 @@ def test_search_can_be_limited_to_one_type(client):
 def test_search_without_a_query_shows_just_the_form(client):
     html = get_html(client, "/search")
     assert 'class="results"' not in html and 'name="q"' in html
+
+
+def test_a_much_cited_source_shows_its_first_statements_and_says_so(client, monkeypatch):
+    from webui.views import wiki
+
+    page = client.get("/entity/grazer-bericht", headers={"Accept-Language": "en"}).text
+    assert "first" not in text(page.split('id="ev-h"', 1)[1].split("</section>", 1)[0])
+    monkeypatch.setattr(wiki, "EVIDENCE_LIMIT", 1)
+    page = client.get("/entity/grazer-bericht", headers={"Accept-Language": "en"}).text
+    evidence = page.split('id="ev-h"', 1)[1].split('id="in-h"', 1)[0]
+    assert "the first 1 statements are shown" in text(evidence)
+    assert evidence.count('class="statement evidence"') == 1
+
+
+def test_the_json_twin_of_a_source_takes_a_cited_by_limit(client):
+    full = client.get("/api/v1/entities/grazer-bericht").json
+    assert len(full["cited_by"]) == 2 and full["cited_by_limit"] == 100
+    one = client.get("/api/v1/entities/grazer-bericht?cited_by_limit=1").json
+    assert len(one["cited_by"]) == 1
+    assert client.get("/api/v1/entities/grazer-bericht?cited_by_limit=0").status_code == 400

@@ -32,7 +32,9 @@ def entity(entity_id: str):
     data = found.to_dict()
     data["incoming"] = [inc.to_dict() for inc in store.incoming(canonical)]
     if found.type == "Source":
-        data["cited_by"] = [c.to_dict() for c in store.cited_by(canonical)]
+        limit = int_arg(request.args, "cited_by_limit", 100, minimum=1, maximum=5000)
+        data["cited_by"] = [c.to_dict() for c in store.cited_by(canonical, limit=limit)]
+        data["cited_by_limit"] = limit
     return jsonify(data)
 
 

@@ -21,8 +21,30 @@ from ..render import is_external
 
 bp = Blueprint("wiki", __name__)
 
+EVIDENCE_LIMIT = 100  # statements citing a Source shown on its page; a much-cited source has thousands
 UI_SORTS = ("label", "-label", "updated", "-updated")
 _COLOR = re.compile(r"#[0-9A-Fa-f]{3,8}")
+
+
+def type_label(name: str) -> str:
+    """An entity type's name in the UI language (a Jinja global, so cached macros can use it)."""
+    etype = get_store().ontology.entity_types.get(name)
+    return pick(etype.labels, ui_lang()) if etype else name
+
+
+@bp.record_once
+def _jinja_globals(state) -> None:
+    # Globals, not context: macros imported without context are compiled and cached once,
+    # while ``import … with context`` runs the whole macro module again on every render.
+    from ..auth import has_role
+
+    state.app.jinja_env.globals.update(
+        type_label=type_label,
+        value_label=value_label,
+        is_external=is_external,
+        layers=LAYERS,
+        has_role=has_role,
+    )
 
 
 @bp.app_context_processor
@@ -33,10 +55,6 @@ def _globals() -> dict:
         # A query-only reference keeps the current path (also on error pages without an endpoint).
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
         return "?" + urlencode([*args, ("lang", target)])
-
-    def type_label(name: str) -> str:
-        etype = get_store().ontology.entity_types.get(name)
-        return pick(etype.labels, lang) if etype else name
 
     return {
         "lang": lang,
@@ -121,9 +139,12 @@ def entity(entity_id: str):
     store = get_store()
     found = store.get(canonical)
     lang = ui_lang()
-    cited_by = store.cited_by(canonical) if found.type == "Source" else None
+    cited_by = store.cited_by(canonical, limit=EVIDENCE_LIMIT) if found.type == "Source" else None
     page = entity_page(store, found, store.incoming(canonical), lang, other_lang(lang), cited_by)
-    return render_template("entity.html", page=page, e=found)
+    more_evidence = cited_by is not None and len(cited_by) >= EVIDENCE_LIMIT
+    return render_template(
+        "entity.html", page=page, e=found, more_evidence=more_evidence, evidence_limit=EVIDENCE_LIMIT
+    )
 
 
 @bp.get("/search")
