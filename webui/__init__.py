@@ -16,7 +16,7 @@ from flask import Flask
 
 from graphkb.config import store_url
 
-from . import auth, db, errors, i18n, security
+from . import auth, db, errors, i18n, links, security
 from .db import get_store
 
 __all__ = ["create_app", "get_store"]
@@ -76,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
+    links.init_app(app)
 
     from .views import account, api, edit, history, wiki
 
