@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from flask import Flask, request, url_for
 
-__all__ = ["init_app", "fixed_url", "entity_url"]
+__all__ = ["init_app", "fixed_url", "entity_url", "type_url"]
 
 
 def fixed_url(endpoint: str, filename: str | None = None) -> str:
@@ -31,5 +31,15 @@ def entity_url(entity_id: str) -> str:
     return f"{request.script_root}/entity/{quote(entity_id, safe='')}"
 
 
+def type_url(type_name: str) -> str:
+    """``url_for('wiki.type_index', type_name=…)``, cached: the ontology's types are few."""
+    return _type(request.script_root, type_name)
+
+
+@functools.lru_cache(maxsize=256)
+def _type(script_root: str, type_name: str) -> str:
+    return url_for("wiki.type_index", type_name=type_name)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(fixed_url=fixed_url, entity_url=entity_url)
+    app.jinja_env.globals.update(fixed_url=fixed_url, entity_url=entity_url, type_url=type_url)

@@ -73,3 +73,20 @@ def post_form(client, url: str, data: dict, *, form_page: str | None = None):
     """GET the form (``form_page`` or ``url``), then POST ``data`` with the page's CSRF token."""
     page = client.get(form_page or url)
     return client.post(url, data={"csrf_token": csrf_token(page.text), **data})
+
+
+def input_value(html: str, name: str) -> str | None:
+    """The value of the page's first input named ``name``."""
+    return next((a.get("value") for a in tags(html, "input") if a.get("name") == name), None)
+
+
+def post_page_form(client, url: str, **data):
+    """POST to ``url`` what its form holds (CSRF token, base_revision) plus ``data``."""
+    page = client.get(url)
+    form = {"csrf_token": csrf_token(page.text), "base_revision": input_value(page.text, "base_revision") or ""}
+    return client.post(url, data={**form, **data})
+
+
+def store_of(client):
+    """The store the client's app reads and writes."""
+    return client.application.extensions["graphkb_store"].get()

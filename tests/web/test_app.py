@@ -86,11 +86,12 @@ def test_the_store_url_and_secret_key_default_to_the_environment(monkeypatch, tm
 def test_cached_links_are_the_links_routing_builds(app):
     from flask import url_for
 
-    from webui.links import entity_url, fixed_url
+    from webui.links import entity_url, fixed_url, type_url
 
     for script_root in ("", "/wiki"):
         with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
             for entity_id in ("graz", "trägerverbünde-in-graz", "straße-2", "ß-ä-ö-ü-1"):
                 assert entity_url(entity_id) == url_for("wiki.entity", entity_id=entity_id)
             assert fixed_url("wiki.home") == url_for("wiki.home") == f"{script_root}/"
+            assert type_url("ProviderAlliance") == url_for("wiki.type_index", type_name="ProviderAlliance")
             assert fixed_url("static", "style.css") == url_for("static", filename="style.css")

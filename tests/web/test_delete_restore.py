@@ -8,24 +8,9 @@ import pytest
 
 from graphkb.model import Entity, Statement
 
-from .helpers import csrf_token, login, tags, text
+from .helpers import csrf_token, input_value, login, post_page_form, store_of, tags, text
 
 ALLIANCE = "trägerverbünde-in-graz"
-
-
-def store_of(client):
-    return client.application.extensions["graphkb_store"].get()
-
-
-def input_value(html: str, name: str) -> str | None:
-    return next((a.get("value") for a in tags(html, "input") if a.get("name") == name), None)
-
-
-def post_page_form(client, url: str, **data):
-    """POST to ``url`` what its form holds (CSRF token, base_revision) plus ``data``."""
-    page = client.get(url)
-    form = {"csrf_token": csrf_token(page.text), "base_revision": input_value(page.text, "base_revision") or ""}
-    return client.post(url, data={**form, **data})
 
 
 def actions(store, entity_id: str) -> list[tuple[str, str]]:

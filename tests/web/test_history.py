@@ -13,15 +13,11 @@ import pytest
 
 from graphkb.model import Statement
 
-from .helpers import csrf_token, login, tags, text
+from .helpers import csrf_token, input_value, login, store_of, tags, text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BODY_A = "Graz ist die Landeshauptstadt.\nDie Stadt hat 17 Bezirke.\nEnde."
 BODY_B = "Graz ist die Landeshauptstadt.\nDie Stadt hat 17 Stadtbezirke.\nEnde."
-
-
-def store_of(client):
-    return client.application.extensions["graphkb_store"].get()
 
 
 def edit(store, entity_id: str, who: str, summary: str, change) -> int:
@@ -29,17 +25,6 @@ def edit(store, entity_id: str, who: str, summary: str, change) -> int:
     entity = store.get(entity_id)
     change(entity)
     return store.update(entity, base_revision=entity.revision, author=who, summary=summary).number
-
-
-def input_value(html: str, name: str) -> str | None:
-    return next((a.get("value") for a in tags(html, "input") if a.get("name") == name), None)
-
-
-def post_page_form(client, url: str, **data):
-    """POST to ``url`` what its form holds (CSRF token, base_revision) plus ``data``."""
-    page = client.get(url)
-    form = {"csrf_token": csrf_token(page.text), "base_revision": input_value(page.text, "base_revision") or ""}
-    return client.post(url, data={**form, **data})
 
 
 def rows(html: str, cls: str) -> list[dict[str, str]]:

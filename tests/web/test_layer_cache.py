@@ -7,6 +7,7 @@ from .helpers import outgoing_part
 
 def test_changing_a_sources_layer_shows_on_the_citing_pages_at_once(wclient):
     store = wclient.application.extensions["graphkb_store"].get()
+
     def badges() -> tuple[int, int]:
         # the legend shows one of each; the cited statement shows its layer twice (statement and citation)
         part = outgoing_part(wclient.get("/entity/graz").text)

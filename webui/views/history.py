@@ -160,6 +160,32 @@ def _submit(form: FlaskForm, field: str, write: Callable[[], Revision]) -> _Outc
         return _Outcome(409, problem=str(exc))
 
 
+def _write_page(
+    entity_id: str,
+    refusal: _Outcome | None,
+    form: FlaskForm,
+    field: str,
+    write: Callable[[], Revision],
+    done: Callable[[Revision], str],
+    page: Callable[[_Outcome], str],
+) -> Any:
+    """A write form's GET or POST: shown with ``refusal`` if the entity's state rules the write out.
+
+    A POST runs ``write`` (see ``_submit``); when it writes, ``done(revision)`` is flashed and the
+    entity's page follows. Otherwise ``page(outcome)`` is the answer, with the outcome's status.
+    """
+    if refusal is not None:
+        outcome = refusal
+    elif request.method == "POST":
+        outcome = _submit(form, field, write)
+        if outcome.written:
+            flash(done(outcome.written), "success")
+            return redirect(url_for("wiki.entity", entity_id=entity_id))
+    else:
+        outcome = _Outcome()
+    return page(outcome), outcome.status
+
+
 def _content(snapshot: dict[str, Any]) -> dict[str, Any]:
     """A snapshot as content: reverting to a deleted state brings back what it said, not the deletion."""
     return {**snapshot, "deleted": False, "deleted_reason": ""}
@@ -252,43 +278,38 @@ def revert(entity_id: str, number: int):
         form.base_revision.data = current.revision
         form.summary.data = _("Reverted to revision %(num)s", num=number)
     view = diff_view(store, current.to_dict(), _content(target.snapshot or {}), lang)
+    refusal = None
     if current.deleted:
         # the store reverts live entities only: restore first
-        outcome = _Outcome(409, _("This entity is deleted. An administrator can restore it; then it can be reverted."))
+        refusal = _Outcome(409, _("This entity is deleted. An administrator can restore it; then it can be reverted."))
     elif view.empty:
         message = _("Revision %(num)s says the same as the current revision: there is nothing to revert.", num=number)
-        outcome = _Outcome(409 if request.method == "POST" else 200, message)
-    elif request.method == "POST":
-        outcome = _submit(
-            form,
-            "summary",
-            lambda: store.revert(
-                entity_id,
-                number,
-                base_revision=form.base_revision.data,
-                author=author(),
-                summary=form.summary.data or _("Reverted to revision %(num)s", num=number),
-            ),
-        )
-        if outcome.written:
-            new = outcome.written.number
-            flash(
-                _("Reverted to revision %(num)s; the entity is now at revision %(new)s.", num=number, new=new),
-                "success",
-            )
-            return redirect(url_for("wiki.entity", entity_id=entity_id))
-    else:
-        outcome = _Outcome()
-    html = render_template(
-        "history/revert.html",
-        e=current,
-        label=_label(current, entity_id, lang),
-        target=target,
-        view=view,
-        form=form,
-        outcome=outcome,
+        refusal = _Outcome(409 if request.method == "POST" else 200, message)
+    return _write_page(
+        entity_id,
+        refusal,
+        form,
+        "summary",
+        lambda: store.revert(
+            entity_id,
+            number,
+            base_revision=form.base_revision.data,
+            author=author(),
+            summary=form.summary.data or _("Reverted to revision %(num)s", num=number),
+        ),
+        lambda written: _(
+            "Reverted to revision %(num)s; the entity is now at revision %(new)s.", num=number, new=written.number
+        ),
+        lambda outcome: render_template(
+            "history/revert.html",
+            e=current,
+            label=_label(current, entity_id, lang),
+            target=target,
+            view=view,
+            form=form,
+            outcome=outcome,
+        ),
     )
-    return html, outcome.status
 
 
 # --- recent changes and the feed ------------------------------------------------------------------
@@ -392,30 +413,24 @@ def delete(entity_id: str):
     form = DeleteForm()
     if request.method == "GET":
         form.base_revision.data = entity.revision
-    if entity.deleted:
-        outcome = _Outcome(409, _("This entity is deleted already."))
-    elif request.method == "POST":
-        outcome = _submit(
-            form,
-            "reason",
-            lambda: store.delete(
-                entity_id, base_revision=form.base_revision.data, author=author(), reason=form.reason.data
-            ),
-        )
-        if outcome.written:
-            flash(_("The entity has been deleted. An administrator can restore it."), "success")
-            return redirect(url_for("wiki.entity", entity_id=entity_id))
-    else:
-        outcome = _Outcome()
-    html = render_template(
-        "history/delete.html",
-        e=entity,
-        label=_label(entity, entity_id, lang),
-        form=form,
-        outcome=outcome,
-        referrers=_referrers(store, outcome.referrers, lang),
+    return _write_page(
+        entity_id,
+        _Outcome(409, _("This entity is deleted already.")) if entity.deleted else None,
+        form,
+        "reason",
+        lambda: store.delete(
+            entity_id, base_revision=form.base_revision.data, author=author(), reason=form.reason.data
+        ),
+        lambda written: _("The entity has been deleted. An administrator can restore it."),
+        lambda outcome: render_template(
+            "history/delete.html",
+            e=entity,
+            label=_label(entity, entity_id, lang),
+            form=form,
+            outcome=outcome,
+            referrers=_referrers(store, outcome.referrers, lang),
+        ),
     )
-    return html, outcome.status
 
 
 @bp.route("/entity/<entity_id>/restore", methods=["GET", "POST"])
@@ -426,22 +441,16 @@ def restore(entity_id: str):
     form = RestoreForm()
     if request.method == "GET":
         form.base_revision.data = entity.revision
-    if not entity.deleted:
-        outcome = _Outcome(409, _("This entity is not deleted; there is nothing to restore."))
-    elif request.method == "POST":
-        outcome = _submit(
-            form,
-            "summary",
-            lambda: store.restore(
-                entity_id, base_revision=form.base_revision.data, author=author(), summary=form.summary.data or ""
-            ),
-        )
-        if outcome.written:
-            flash(_("The entity has been restored."), "success")
-            return redirect(url_for("wiki.entity", entity_id=entity_id))
-    else:
-        outcome = _Outcome()
-    html = render_template(
-        "history/restore.html", e=entity, label=_label(entity, entity_id, ui_lang()), form=form, outcome=outcome
+    return _write_page(
+        entity_id,
+        None if entity.deleted else _Outcome(409, _("This entity is not deleted; there is nothing to restore.")),
+        form,
+        "summary",
+        lambda: store.restore(
+            entity_id, base_revision=form.base_revision.data, author=author(), summary=form.summary.data or ""
+        ),
+        lambda written: _("The entity has been restored."),
+        lambda outcome: render_template(
+            "history/restore.html", e=entity, label=_label(entity, entity_id, ui_lang()), form=form, outcome=outcome
+        ),
     )
-    return html, outcome.status
