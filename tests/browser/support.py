@@ -53,13 +53,34 @@ class _QuietHandler(WSGIRequestHandler):
         pass  # one line per request would drown the interesting output of a failing test
 
 
+def _buffered(app):
+    """The app's answers read to the end (and closed) before they are sent.
+
+    Werkzeug's development server leaves a static file open when the browser drops the
+    connection half-way (a page closed while it loads): a ResourceWarning, which fails the test
+    that happens to run next. Production servers close it; here the answer is simply read first.
+    """
+
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            body = b"".join(answer)
+        finally:
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+        return [body]
+
+    return wsgi
+
+
 class LiveServer:
     """The real app over real HTTP on 127.0.0.1 and a free port, served from a background thread."""
 
     def __init__(self, store_url: str, **config):
         self.store_url = store_url
         self.app = create_app({"GRAPHKB_STORE": store_url, **config})
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=_QuietHandler)
+        self._server = make_server("127.0.0.1", 0, _buffered(self.app), threaded=True, request_handler=_QuietHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         # a short poll: shutdown() waits for it, once per server
         self._thread = threading.Thread(
