@@ -118,8 +118,11 @@ class Store(Protocol):
         At most ``limit`` nodes; ``truncated`` says whether more were reachable.
         """
 
-    def incoming(self, entity_id: str, *, relation_types: Iterable[str] | None = None) -> list[Incoming]:
-        """Statements of live entities that point at ``entity_id`` ("what links here")."""
+    def incoming(
+        self, entity_id: str, *, relation_types: Iterable[str] | None = None, limit: int | None = None
+    ) -> list[Incoming]:
+        """Statements of live entities that point at ``entity_id`` ("what links here"), by relation
+        type and subject label; the first ``limit`` of them (None: all)."""
 
     def cited_by(self, source_id: str, *, limit: int = 500) -> list[Incoming]:
         """Statements of live entities that cite ``source_id`` (the evidence a Source gives), at most ``limit``."""

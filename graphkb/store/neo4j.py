@@ -592,13 +592,15 @@ class Neo4jStore(BaseStore):
 
         return self._read(work)
 
-    def incoming(self, entity_id: str, *, relation_types: Iterable[str] | None = None) -> list[Incoming]:
+    def incoming(
+        self, entity_id: str, *, relation_types: Iterable[str] | None = None, limit: int | None = None
+    ) -> list[Incoming]:
         relation_types = self.ontology.check_relation_types(relation_types, "relations")
         rel = " AND type(r) IN $rels" if relation_types else ""
         return self._statements_of_others(
             entity_id,
             f"WITH e AS t MATCH (a:Entity)-[r]->(t) WHERE NOT a.deleted{rel}",
-            {"rels": relation_types, "n": 100000},
+            {"rels": relation_types, "n": 100_000 if limit is None else paging(0, limit, maximum=100_000)[1]},
         )
 
     def cited_by(self, source_id: str, *, limit: int = 500) -> list[Incoming]:

@@ -366,14 +366,16 @@ class SQLiteStore(BaseStore):
             ]
         return Subgraph(list(nodes.values()), edges, truncated)
 
-    def incoming(self, entity_id: str, *, relation_types: Iterable[str] | None = None) -> list[Incoming]:
+    def incoming(
+        self, entity_id: str, *, relation_types: Iterable[str] | None = None, limit: int | None = None
+    ) -> list[Incoming]:
         relation_types = self.ontology.check_relation_types(relation_types, "relations")
         rel_filter = " AND s.type IN (SELECT value FROM json_each(:rels))" if relation_types else ""
         return self._statements_of_others(
             entity_id,
             "FROM statements s JOIN entities e ON e.id = s.subject_id "
             f"WHERE s.target_id = :id AND e.deleted = 0{rel_filter}",
-            {"rels": _dumps(relation_types), "n": -1},
+            {"rels": _dumps(relation_types), "n": -1 if limit is None else paging(0, limit, maximum=100_000)[1]},
         )
 
     def cited_by(self, source_id: str, *, limit: int = 500) -> list[Incoming]:

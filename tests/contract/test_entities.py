@@ -154,6 +154,12 @@ def test_incoming_statements_list_what_links_here(store):
     ]
     assert all(i.statement.citations for i in incoming)
     assert [i.subject.id for i in store.incoming("sozialraum-2", relation_types=["HAS_SOCIAL_SPACE"])] == ["graz"]
+    # ordered by relation type: a limit keeps the first of them, never an arbitrary one
+    assert [(i.subject.id, i.statement.type) for i in store.incoming("sozialraum-2", limit=1)] == [
+        ("graz", "HAS_SOCIAL_SPACE")
+    ]
+    with pytest.raises(ValidationError):
+        store.incoming("sozialraum-2", limit=0)
 
 
 def test_stats_count_live_entities_statements_and_citations(store):

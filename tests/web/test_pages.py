@@ -236,3 +236,22 @@ def test_the_json_twin_of_a_source_takes_a_cited_by_limit(client):
     one = client.get("/api/v1/entities/grazer-bericht?cited_by_limit=1").json
     assert len(one["cited_by"]) == 1
     assert client.get("/api/v1/entities/grazer-bericht?cited_by_limit=0").status_code == 400
+
+
+def test_a_hub_shows_the_first_statements_that_link_to_it_and_says_so(client, monkeypatch):
+    from webui.views import wiki
+
+    page = client.get("/entity/sozialraum-2", headers={"Accept-Language": "en"}).text
+    assert incoming_part(page).count('class="statement"') == 2
+    assert "first" not in text(incoming_part(page))
+    monkeypatch.setattr(wiki, "INCOMING_LIMIT", 1)
+    page = client.get("/entity/sozialraum-2", headers={"Accept-Language": "en"}).text
+    assert incoming_part(page).count('class="statement"') == 1
+    assert "the first 1 are shown" in text(incoming_part(page))
+
+
+def test_the_json_twin_takes_an_incoming_limit(client):
+    assert len(client.get("/api/v1/entities/sozialraum-2").json["incoming"]) == 2
+    one = client.get("/api/v1/entities/sozialraum-2?incoming_limit=1").json
+    assert len(one["incoming"]) == 1 and one["incoming_limit"] == 1
+    assert client.get("/api/v1/entities/sozialraum-2?incoming_limit=x").status_code == 400

@@ -30,7 +30,9 @@ def entity(entity_id: str):
     store = get_store()
     found = store.get(canonical)
     data = found.to_dict()
-    data["incoming"] = [inc.to_dict() for inc in store.incoming(canonical)]
+    incoming_limit = int_arg(request.args, "incoming_limit", 1000, minimum=1, maximum=100_000)
+    data["incoming"] = [inc.to_dict() for inc in store.incoming(canonical, limit=incoming_limit)]
+    data["incoming_limit"] = incoming_limit
     if found.type == "Source":
         limit = int_arg(request.args, "cited_by_limit", 100, minimum=1, maximum=5000)
         data["cited_by"] = [c.to_dict() for c in store.cited_by(canonical, limit=limit)]

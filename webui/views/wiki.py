@@ -21,6 +21,7 @@ from ..render import is_external
 
 bp = Blueprint("wiki", __name__)
 
+INCOMING_LIMIT = 300  # "what links here" on the page: a hub has thousands (5.7 MB of HTML at 5,826)
 EVIDENCE_LIMIT = 100  # statements citing a Source shown on its page; a much-cited source has thousands
 UI_SORTS = ("label", "-label", "updated", "-updated")
 _COLOR = re.compile(r"#[0-9A-Fa-f]{3,8}")
@@ -140,10 +141,16 @@ def entity(entity_id: str):
     found = store.get(canonical)
     lang = ui_lang()
     cited_by = store.cited_by(canonical, limit=EVIDENCE_LIMIT) if found.type == "Source" else None
-    page = entity_page(store, found, store.incoming(canonical), lang, other_lang(lang), cited_by)
-    more_evidence = cited_by is not None and len(cited_by) >= EVIDENCE_LIMIT
+    incoming = store.incoming(canonical, limit=INCOMING_LIMIT)
+    page = entity_page(store, found, incoming, lang, other_lang(lang), cited_by)
     return render_template(
-        "entity.html", page=page, e=found, more_evidence=more_evidence, evidence_limit=EVIDENCE_LIMIT
+        "entity.html",
+        page=page,
+        e=found,
+        more_evidence=cited_by is not None and len(cited_by) >= EVIDENCE_LIMIT,
+        evidence_limit=EVIDENCE_LIMIT,
+        more_incoming=len(incoming) >= INCOMING_LIMIT,
+        incoming_limit=INCOMING_LIMIT,
     )
 
 
