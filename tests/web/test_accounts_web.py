@@ -17,7 +17,7 @@ from webui.auth import NotLoggedIn, WebUser, author
 from webui.views.account import INVITATION_SALT, Invitation, invitation_token
 
 from .conftest import PASSWORDS, _app
-from .helpers import csrf_token, login, post_form, tags, text
+from .helpers import csrf_token, login, post_form, store_of, tags, text
 
 NEW_PASSWORD = "Neues-Passwort-2024"
 GENERIC = "Wrong user name or password."
@@ -45,10 +45,6 @@ def make_client(writable_url):
     yield make
     for apps in made:
         next(apps, None)  # closes that app's store
-
-
-def store_of(client):
-    return client.application.extensions["graphkb_store"].get()
 
 
 def logged_in_as(client) -> str:

@@ -16,7 +16,7 @@ from webui.forms import entity_form, statement_form
 from webui.forms import statement_error as _statement_error
 
 from .conftest import REPORT_QUOTE
-from .helpers import csrf_token, incoming_part, login, outgoing_part, tags, text
+from .helpers import csrf_token, incoming_part, login, outgoing_part, store_of, tags, text
 
 ALLIANCE_URL = "/entity/tr%C3%A4gerverb%C3%BCnde-in-graz"
 
@@ -108,10 +108,6 @@ def input_value(html: str, name: str) -> str | None:
 def textarea(html: str, name: str) -> str | None:
     match = re.search(rf'<textarea[^>]*name="{re.escape(name)}"[^>]*>\r?\n?(.*?)</textarea>', html, re.S)
     return None if match is None else unescape(match[1])
-
-
-def store_of(client):
-    return client.application.extensions["graphkb_store"].get()
 
 
 def as_editor(client, name: str = "editor"):

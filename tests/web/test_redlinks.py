@@ -6,13 +6,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from webui.render import render_markdown, store_resolver
 
-from .helpers import all_tags, tags, text
+from .helpers import all_tags, store_of, tags, text
 
 ALLIANCE_URL = "/entity/tr%C3%A4gerverb%C3%BCnde-in-graz"
-
-
-def store_of(client):
-    return client.application.extensions["graphkb_store"].get()
 
 
 def set_body(client, entity_id: str, body: str) -> None:
