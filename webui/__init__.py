@@ -78,9 +78,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     links.init_app(app)
 
-    from .views import account, api, edit, history, wiki
+    from .views import account, api, edit, explore, history, query, wiki
 
-    for blueprint in (wiki.bp, api.bp, account.bp, edit.bp, history.bp):
+    for blueprint in (wiki.bp, api.bp, account.bp, edit.bp, history.bp, explore.bp, query.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     return app
