@@ -16,7 +16,7 @@ from flask import Flask
 
 from graphkb.config import store_url
 
-from . import auth, db, errors, i18n, links, security
+from . import auth, db, errors, fragments, i18n, links, security
 from .db import get_store
 
 __all__ = ["create_app", "get_store"]
@@ -77,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     links.init_app(app)
+    fragments.init_app(app)
 
     from .views import account, api, edit, explore, history, query, wiki
 
