@@ -79,6 +79,7 @@ class ServerConfig:
     description: str
     args: tuple[str, ...] = ()
     access_log: bool = True
+    env: tuple[tuple[str, str], ...] = ()
 
 
 # "serve" repeats graphkb/cli.py's settings (bind, workers, access log on stdout, gunicorn's
@@ -93,6 +94,11 @@ CONFIGS = {
             ("--worker-class", "gthread", "--threads", "4"),
         ),
         ServerConfig("nolog", "as serve, without the access log", access_log=False),
+        ServerConfig(
+            "nocache",
+            "as serve, page cache off (GRAPHKB_PAGE_CACHE=0): every page rendered",
+            env=(("GRAPHKB_PAGE_CACHE", "0"),),
+        ),
     )
 }
 
@@ -194,7 +200,7 @@ class Server:
         return [*cmd, *self.config.args, "--pythonpath", str(BENCH), "web_wsgi:bench_app()"]
 
     def start(self, timeout: float = 60) -> None:
-        env = dict(os.environ, GRAPHKB_STORE=self.store_url)
+        env = dict(os.environ, GRAPHKB_STORE=self.store_url, **dict(self.config.env))
         env.setdefault("GRAPHKB_SECRET_KEY", secrets.token_hex(32))
         env.pop("FLASK_DEBUG", None)
         with self.access_log.open("wb") as out, self.error_log.open("wb") as err:
@@ -589,7 +595,7 @@ def table(figures: dict[str, Any]) -> str:
         f"response size p50: page {first['page']['bytes_p50']:,.0f} bytes, JSON {first['json']['bytes_p50']:,.0f} bytes"
     )
     inproc = figures["in_process"]
-    lines += ["", "IN-PROCESS (Flask test client, no server, no HTTP): p50 ms (p95)"]
+    lines += ["", "IN-PROCESS (Flask test client, no server, no HTTP, page cache off): p50 ms (p95)"]
     for kind in KINDS:
         f = inproc[kind]
         lines.append(
@@ -614,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", metavar="URL", help="bench this existing store instead (e.g. neo4j://host:7687)")
     parser.add_argument(
         "--configs",
-        default="serve,gthread",
+        default="serve,nocache,gthread",
         help=f"server configurations, comma-separated, first = goals (of: {', '.join(CONFIGS)})",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
@@ -643,7 +649,8 @@ def main(argv: list[str] | None = None) -> int:
         sample, graph = graph_sample(url, args.requests, random.Random(SEED))
         work = targets(sample)
         # built now, so the views are imported from the same code the server's workers load next
-        app = bench_app({"GRAPHKB_STORE": url})
+        # in-process figures and the profile are of rendering: without the page cache
+        app = bench_app({"GRAPHKB_STORE": url, "GRAPHKB_PAGE_CACHE": 0})
         logdir = Path(tempfile.mkdtemp(prefix="logs-", dir=workdir))
         servers = {name: bench_server(CONFIGS[name], args, url, work, logdir) for name in configs}
         print("in-process requests and profile …", file=sys.stderr)

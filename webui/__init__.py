@@ -16,7 +16,7 @@ from flask import Flask
 
 from graphkb.config import store_url
 
-from . import auth, db, errors, fragments, i18n, links, security
+from . import auth, db, errors, fragments, i18n, links, page_cache, security
 from .db import get_store
 
 __all__ = ["create_app", "get_store"]
@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         GRAPHKB_PUBLIC_READ=_flag("GRAPHKB_PUBLIC_READ", True),
         GRAPHKB_REGISTRATION=os.environ.get("GRAPHKB_REGISTRATION", "invite"),
         RATELIMIT_STORAGE_URI=os.environ.get("GRAPHKB_RATELIMIT_STORAGE", "memory://"),
+        GRAPHKB_PAGE_CACHE=int(os.environ.get("GRAPHKB_PAGE_CACHE") or 2000),  # pages per process; 0: off
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long edits must not fail
     )
     if config:
@@ -78,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     links.init_app(app)
     fragments.init_app(app)
+    page_cache.init_app(app)
 
     from .views import account, api, edit, explore, history, query, wiki
 

@@ -23,6 +23,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from .auth import has_role
+from .db import get_store
 from .i18n import ui_lang
 from .links import entity_url, type_url
 
@@ -41,17 +42,24 @@ __all__ = [
 
 # Pieces are plain ``str`` built with f-strings, every value passed through ``_e`` (``markupsafe``'s C
 # escape), and turned into ``Markup`` once at the edge: ``Markup.format`` costs ten times an f-string.
-_TEXTS: dict[str, dict[str | int | None, str]] = {}
+_TEXTS: dict[tuple[str, int], tuple[Any, dict[Any, str]]] = {}
 
 
 def _e(value: Any) -> str:
     return escape(value).__str__()
 
 
-def _texts() -> dict[str | int | None, str]:
-    """Language-dependent constant pieces, translated once per language and process."""
+def _texts() -> dict[Any, str]:
+    """Constant pieces for the UI language and the store's ontology, built once per process.
+
+    Type chips are kept here too (under ``("chip", type, link)``): their labels come from the
+    ontology, which is part of the key (and kept alive by the entry, so its id is not reused).
+    """
     lang = ui_lang()
-    found = _TEXTS.get(lang)
+    ontology = get_store().ontology
+    key = (lang, id(ontology))
+    entry = _TEXTS.get(key)
+    found = entry[1] if entry is not None else None
     if found is None:
         # gettext calls stay outside f-strings: Babel's extractor does not look inside them
         report, report_title = _("Report"), _("Stated in the Graz report (primary layer)")
@@ -67,29 +75,36 @@ def _texts() -> dict[str | int | None, str]:
             "remove": _e(_("Remove statement")),
         }
         if not current_app.debug:  # in debug the catalogue may be recompiled while running
-            _TEXTS[lang] = found
+            _TEXTS[key] = (ontology, found)
     return found
 
 
-def _chip(name: str, link: bool) -> str:
-    from .views.wiki import type_label  # the view module owns the ontology's labels
+def _chip(name: str, link: bool, t: dict[Any, str] | None = None) -> str:
+    t = t if t is not None else _texts()
+    found = t.get(("chip", name, link))
+    if found is None:
+        from .views.wiki import type_label  # the view module owns the ontology's labels
 
-    label = _e(type_label(name))
-    inner = f'<a href="{_e(type_url(name))}">{label}</a>' if link else label
-    return f'<span class="chip type-{_e(name)}"><span class="swatch" aria-hidden="true"></span>{inner}</span>'
+        label = _e(type_label(name))
+        inner = f'<a href="{_e(type_url(name))}">{label}</a>' if link else label
+        found = f'<span class="chip type-{_e(name)}"><span class="swatch" aria-hidden="true"></span>{inner}</span>'
+        if not link:  # a linked chip's URL depends on the script root
+            t["chip", name, link] = found
+    return found
 
 
-def _link(entity_id: str, label: str, deleted: bool = False, exists: bool = True) -> str:
+def _link(entity_id: str, label: str, deleted: bool = False, exists: bool = True, t: dict | None = None) -> str:
     if not exists:
         return f'<span class="missing">{_e(label)}</span>'
     if deleted:
-        return f'<a href="{_e(entity_url(entity_id))}" class="deleted">{_e(label)}</a>{_texts()["deleted"]}'
+        t = t if t is not None else _texts()
+        return f'<a href="{_e(entity_url(entity_id))}" class="deleted">{_e(label)}</a>{t["deleted"]}'
     return f'<a href="{_e(entity_url(entity_id))}">{_e(label)}</a>'
 
 
-def _badge(layer: str | None) -> str:
-    texts = _texts()
-    return texts.get(layer) or texts[None]  # type: ignore[return-value]
+def _badge(layer: str | None, t: dict[Any, str] | None = None) -> str:
+    t = t if t is not None else _texts()
+    return t.get(layer) or t[None]
 
 
 def _value(v: Any) -> str:
@@ -105,31 +120,30 @@ def _qualifiers(items: Iterable[tuple[str, Any]]) -> str:
     return f'\n<dl class="qualifiers">{parts}</dl>' if parts else ""
 
 
-def _citation(c: Any) -> str:
+def _citation(c: Any, t: dict[Any, str]) -> str:
     locator = f', <span class="locator">{_e(c.locator)}</span>' if c.locator else ""
+    source = _link(c.source_id, c.label, exists=c.exists, t=t)
     return (
         f'<figure class="citation layer-{_e(c.layer or "none")}">\n  <blockquote><p>{_e(c.quote)}</p></blockquote>\n'
-        f"  <figcaption>{_badge(c.layer)} {_link(c.source_id, c.label, exists=c.exists)}{locator}</figcaption>\n"
+        f"  <figcaption>{_badge(c.layer, t)} {source}{locator}</figcaption>\n"
         "</figure>"
     )
 
 
-def _citations(s: Any, collapse: bool) -> str:
+def _citations(s: Any, collapse: bool, t: dict[Any, str]) -> str:
     if not s.citations:
         return ""
-    inner = "".join(_citation(c) for c in s.citations)
+    inner = "".join(_citation(c, t) for c in s.citations)
     if collapse:
         n = len(s.citations)
-        texts = _texts()
-        summary = texts.get(n)
+        summary = t.get(n)
         if summary is None:
-            summary = texts[n] = _e(ngettext("%(num)d citation", "%(num)d citations", n))
+            summary = t[n] = _e(ngettext("%(num)d citation", "%(num)d citations", n))
         return f"\n<details>\n<summary>{summary}</summary>\n{inner}</details>"
     return f'\n<div class="citations">{inner}</div>'
 
 
-def _actions(s: Any, subject: str, base: Any) -> str:
-    texts = _texts()
+def _actions(s: Any, subject: str, base: Any, texts: dict[Any, str]) -> str:
     edit = url_for("edit.statement_edit", entity_id=subject, statement_id=s.id)
     remove = url_for("edit.statement_remove", entity_id=subject, statement_id=s.id)
     return (
@@ -141,16 +155,18 @@ def _actions(s: Any, subject: str, base: Any) -> str:
     )
 
 
-def _statement(s: Any, collapse: bool, subject: str | None, base: Any, tag: str, anchor: bool, editable: bool) -> str:
+def _statement(
+    s: Any, collapse: bool, subject: str | None, base: Any, tag: str, anchor: bool, editable: bool, t: dict[Any, str]
+) -> str:
     ident = f' id="{_e(s.id)}"' if anchor and s.id and not collapse else ""
-    chip = _chip(s.other_type, False) if s.other_type else ""
-    badges = "".join(f"{_badge(layer)} " for layer in s.layers) if s.layers else _badge(None)
-    actions = _actions(s, subject, base) if subject and s.id and editable else ""
+    chip = _chip(s.other_type, False, t) if s.other_type else ""
+    badges = "".join(f"{_badge(layer, t)} " for layer in s.layers) if s.layers else _badge(None, t)
+    actions = _actions(s, subject, base, t) if subject and s.id and editable else ""
     return (
         f'<{tag} class="statement"{ident}>\n  <div class="statement-head">\n'
-        f"    {_link(s.other_id, s.other_label, s.other_deleted, s.other_exists)}\n    {chip}\n"
+        f"    {_link(s.other_id, s.other_label, s.other_deleted, s.other_exists, t)}\n    {chip}\n"
         f'    <span class="layers">{badges}</span>\n  </div>'
-        f"{_qualifiers(s.qualifiers)}{actions}{_citations(s, collapse)}\n</{tag}>"
+        f"{_qualifiers(s.qualifiers)}{actions}{_citations(s, collapse, t)}\n</{tag}>"
     )
 
 
@@ -178,7 +194,7 @@ def qualifiers(items: Iterable[tuple[str, Any]]) -> Markup:
 
 
 def citation(c: Any) -> Markup:
-    return Markup(_citation(c))
+    return Markup(_citation(c, _texts()))
 
 
 def statement(
@@ -187,7 +203,8 @@ def statement(
     """One statement. In a diff it is a ``div`` without its id (the same statement may stand there twice)."""
     if tag not in ("li", "div"):
         raise ValueError(f"unexpected tag {tag!r}")
-    return Markup(_statement(s, collapse, subject, base, tag, anchor, bool(subject) and has_role("editor")))
+    editable = bool(subject) and has_role("editor")
+    return Markup(_statement(s, collapse, subject, base, tag, anchor, editable, _texts()))
 
 
 def statement_groups(
@@ -195,10 +212,11 @@ def statement_groups(
 ) -> Markup:
     """The groups of statements under one heading (each a relation), or ``empty``."""
     editable = bool(subject) and has_role("editor")  # once per list, not per statement
+    t = _texts()
     parts = "".join(
         f'\n<section class="group" data-relation="{_e(group.type)}">\n  <h3>{_e(group.label)}</h3>\n'
         '  <ul class="statement-list">'
-        + "".join(_statement(s, collapse, subject, base, "li", True, editable) for s in group.statements)
+        + "".join(_statement(s, collapse, subject, base, "li", True, editable, t) for s in group.statements)
         + "</ul>\n</section>"
         for group in groups
     )
@@ -207,14 +225,15 @@ def statement_groups(
 
 def evidence_statement(s: Any, relation: str) -> Markup:
     """A statement citing a Source, shown on that Source's page: subject, relation, target, quotes."""
-    subject_chip = _chip(s.subject_type, False) if s.subject_type else ""
-    other_chip = _chip(s.other_type, False) if s.other_type else ""
+    t = _texts()
+    subject_chip = _chip(s.subject_type, False, t) if s.subject_type else ""
+    other_chip = _chip(s.other_type, False, t) if s.other_type else ""
     return Markup(
         f'<li class="statement evidence">\n  <div class="statement-head">\n    {_link(s.subject_id, s.subject_label)}\n'
         f'    {subject_chip}\n    <span class="relation">{_e(relation)}</span>\n'
-        f"    {_link(s.other_id, s.other_label, s.other_deleted, s.other_exists)}\n    {other_chip}\n  </div>"
+        f"    {_link(s.other_id, s.other_label, s.other_deleted, s.other_exists, t)}\n    {other_chip}\n  </div>"
         f"{_qualifiers(s.qualifiers)}\n"
-        f'  <div class="citations">{"".join(_citation(c) for c in s.citations)}</div>\n</li>'
+        f'  <div class="citations">{"".join(_citation(c, t) for c in s.citations)}</div>\n</li>'
     )
 
 

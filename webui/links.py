@@ -28,7 +28,13 @@ def _fixed(script_root: str, endpoint: str, filename: str | None) -> str:
 
 def entity_url(entity_id: str) -> str:
     """``url_for('wiki.entity', entity_id=…)``: ids are slugs, so quoting them is all routing does."""
-    return f"{request.script_root}/entity/{quote(entity_id, safe='')}"
+    return f"{request.script_root}/entity/{_quoted(entity_id)}"
+
+
+@functools.lru_cache(maxsize=65536)
+def _quoted(entity_id: str) -> str:
+    # umlaut ids are percent-encoded byte by byte; hubs and sources recur on many pages
+    return quote(entity_id, safe="")
 
 
 def type_url(type_name: str) -> str:

@@ -224,6 +224,7 @@ def test_a_much_cited_source_shows_its_first_statements_and_says_so(client, monk
     page = client.get("/entity/grazer-bericht", headers={"Accept-Language": "en"}).text
     assert "first" not in text(page.split('id="ev-h"', 1)[1].split("</section>", 1)[0])
     monkeypatch.setattr(wiki, "EVIDENCE_LIMIT", 1)
+    forget_rendered_pages(client)
     page = client.get("/entity/grazer-bericht", headers={"Accept-Language": "en"}).text
     evidence = page.split('id="ev-h"', 1)[1].split('id="in-h"', 1)[0]
     assert "the first 1 statements are shown" in text(evidence)
@@ -245,6 +246,7 @@ def test_a_hub_shows_the_first_statements_that_link_to_it_and_says_so(client, mo
     assert incoming_part(page).count('class="statement"') == 2
     assert "first" not in text(incoming_part(page))
     monkeypatch.setattr(wiki, "INCOMING_LIMIT", 1)
+    forget_rendered_pages(client)
     page = client.get("/entity/sozialraum-2", headers={"Accept-Language": "en"}).text
     assert incoming_part(page).count('class="statement"') == 1
     assert "the first 1 are shown" in text(incoming_part(page))
@@ -255,3 +257,10 @@ def test_the_json_twin_takes_an_incoming_limit(client):
     one = client.get("/api/v1/entities/sozialraum-2?incoming_limit=1").json
     assert len(one["incoming"]) == 1 and one["incoming_limit"] == 1
     assert client.get("/api/v1/entities/sozialraum-2?incoming_limit=x").status_code == 400
+
+
+def forget_rendered_pages(client) -> None:
+    """After a page limit is changed in the running app: the page cache only knows the graph's changes."""
+    from webui.page_cache import EXTENSION
+
+    client.application.extensions[EXTENSION].clear()

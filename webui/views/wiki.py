@@ -15,6 +15,7 @@ from graphkb.model import pick
 
 from ..db import get_store
 from ..i18n import other_lang, ui_lang, value_label
+from ..page_cache import cached_page
 from ..params import canonical_id, int_arg, sort_arg, text_arg, types_arg
 from ..present import LAYERS, entity_page
 from ..render import is_external
@@ -138,10 +139,14 @@ def entity(entity_id: str):
     if canonical != entity_id:
         return redirect(url_for("wiki.entity", entity_id=canonical), 308)
     store = get_store()
-    found = store.get(canonical)
+    return cached_page(("entity", canonical), store.graph_version, lambda: _entity_html(store, canonical))
+
+
+def _entity_html(store, entity_id: str) -> str:
+    found = store.get(entity_id)
     lang = ui_lang()
-    cited_by = store.cited_by(canonical, limit=EVIDENCE_LIMIT) if found.type == "Source" else None
-    incoming = store.incoming(canonical, limit=INCOMING_LIMIT)
+    cited_by = store.cited_by(entity_id, limit=EVIDENCE_LIMIT) if found.type == "Source" else None
+    incoming = store.incoming(entity_id, limit=INCOMING_LIMIT)
     page = entity_page(store, found, incoming, lang, other_lang(lang), cited_by)
     return render_template(
         "entity.html",
