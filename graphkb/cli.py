@@ -6,11 +6,12 @@ on standard error.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import ExitStack, contextmanager
+from typing import IO, Any
 
 import click
 from tqdm import tqdm
@@ -104,37 +105,115 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {name:<18} {count:>8}")
 
 
+def _names(value: str | None) -> list[str]:
+    return [name.strip() for name in (value or "").split(",") if name.strip()]
+
+
 @cli.command()
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-", help="File (default: stdout)."
 )
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="Export format.")
-@click.option("--no-history", is_flag=True, help="Leave the revision history out (current state only).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "graphml", "gexf", "csv", "cypher"]),
+    default="json",
+    show_default=True,
+    help="json: lossless (history included); graphml, gexf: for graph tools (Gephi); csv: a zip of "
+    "nodes.csv and edges.csv; cypher: a script that rebuilds the graph in an empty Neo4j.",
+)
+@click.option("--types", metavar="TYPE,…", help="Only entities of these types, e.g. Practice,Outcome.")
+@click.option("--relations", metavar="REL,…", help="Only statements of these relation types, e.g. LEADS_TO.")
+@click.option("--around", metavar="ID", help="Only the neighbourhood of this entity (see --depth).")
+@click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True, help="Hops for --around.")
+@click.option(
+    "--lang", type=click.Choice(["de", "en"]), default="de", show_default=True, help="Node labels (gexf, graphml)."
+)
+@click.option("--no-history", is_flag=True, help="JSON: leave the revision history out (current state only).")
 @click.pass_context
-def export(ctx: click.Context, output: str, fmt: str, no_history: bool) -> None:
-    """Export the whole graph. JSON (graphkb-json v1) is lossless: entities, statements, citations, history."""
-    from .exchange import export_json
+def export(
+    ctx: click.Context,
+    output: str,
+    fmt: str,
+    types: str | None,
+    relations: str | None,
+    around: str | None,
+    depth: int,
+    lang: str,
+    no_history: bool,
+) -> None:
+    """Export the whole graph or a view of it (--types, --relations, --around ID --depth N).
+
+    JSON (graphkb-json v1) of the whole graph is lossless: entities, statements, citations, history.
+    The other formats, and JSON of a view, carry the live entities and the statements between them.
+    """
+    from .exchange import EXPORT_FORMATS, export_json, select
 
     with _store(ctx) as store:
-        total = store.stats()
-        with (
-            click.open_file(output, "w", encoding="utf-8") as out,
-            _progress(total.entities + total.deleted, "export") as step,
-        ):
-            count = export_json(store, out, history=not no_history, progress=step)
+        selection = select(
+            store, around=around, depth=depth, entity_types=_names(types), relation_types=_names(relations)
+        )
+        figures = store.stats()
+        if selection.ids is not None:
+            total = len(selection.ids)
+        elif selection.entity_types:
+            total = sum(figures.by_type.get(t, 0) for t in selection.entity_types)
+        else:
+            total = figures.entities + (figures.deleted if fmt == "json" and selection.is_whole() else 0)
+        with _progress(total, "export") as step:
+            if fmt == "json":
+                with click.open_file(output, "w", encoding="utf-8") as out:
+                    count = export_json(store, out, history=not no_history, progress=step, selection=selection)
+            else:
+                with click.open_file(output, "wb") as out:
+                    count = EXPORT_FORMATS[fmt].write(store, out, selection=selection, progress=step, lang=lang)
     click.echo(f"Exported {count} entities.", err=True)
+
+
+def _csv_file(path: str) -> IO[str]:
+    """A CSV file (or standard input) as text: UTF-8 with or without a BOM, line ends left to the csv module."""
+    raw = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 - closed by the caller
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
 @cli.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default=None,
+    help="json or csv (default: from the file name: .zip and .csv are csv).",
+)
+@click.option(
+    "--edges",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV: the edges.csv that goes with FILE, when FILE is a nodes.csv rather than a zip of both.",
+)
 @click.option("--author", default="import", show_default=True, help="Author of the revisions an import creates.")
 @click.pass_context
-def import_(ctx: click.Context, file: str, author: str) -> None:
-    """Import a graphkb-json file (all or nothing). With its history, revisions are kept as they were."""
-    from .exchange import import_json
+def import_(ctx: click.Context, file: str, fmt: str | None, edges: str | None, author: str) -> None:
+    """Import a graphkb-json file, or CSV (a zip of nodes.csv and edges.csv, or the two files), all or nothing.
 
-    with _store(ctx) as store, click.open_file(file, "r", encoding="utf-8") as src, _progress(None, "import") as step:
-        count = import_json(store, src, author=author, progress=step)
+    JSON with its history keeps the revisions as they were; CSV gives every entity revision 1.
+    """
+    from .exchange import import_csv, import_csv_zip, import_json
+
+    fmt = fmt or ("csv" if file.lower().endswith((".zip", ".csv")) or edges else "json")
+    with _store(ctx) as store, _progress(None, "import") as step:
+        if fmt == "json":
+            with click.open_file(file, "r", encoding="utf-8") as src:
+                count = import_json(store, src, author=author, progress=step)
+        elif file.lower().endswith(".csv") or edges:
+            with ExitStack() as files:
+                nodes_src = files.enter_context(_csv_file(file))
+                edges_src = files.enter_context(_csv_file(edges)) if edges else None
+                count = import_csv(store, nodes_src, edges_src, author=author, progress=step)
+        else:
+            with click.open_file(file, "rb") as src:
+                # a zip needs to seek: standard input is read into memory first
+                data = src if src.seekable() else io.BytesIO(src.read())
+                count = import_csv_zip(store, data, author=author, progress=step)
     click.echo(f"Imported {count} entities.")
 
 

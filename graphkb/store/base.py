@@ -17,14 +17,34 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import NotFound, ValidationError
 from ..model import Entity, EntitySummary, Incoming, Page, Revision, Stats, Subgraph, User
 from ..revisions import diff_revisions
 from ..schema import Ontology
 
-__all__ = ["Store", "BaseStore", "Progress", "SORT_KEYS", "new_statement_id", "author_name", "paging", "chunks", "now"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "Store",
+    "BaseStore",
+    "NodeRow",
+    "EdgeRow",
+    "Progress",
+    "SORT_KEYS",
+    "new_statement_id",
+    "author_name",
+    "paging",
+    "chunks",
+    "now",
+]
+
+NodeRow = tuple[str, str, str, str, str, str, dict[str, Any]]
+"""An entity as graph_rows gives it: id, type, label_de, label_en, description_de, description_en, properties."""
+EdgeRow = tuple[str, str, str, str, dict[str, Any], list[dict[str, str]]]
+"""A statement as graph_rows gives it: id, subject, type, target, qualifiers, citations."""
 
 Progress = Callable[[int], None]
 """Called with the number of items just done; long operations report through it."""
@@ -149,11 +169,28 @@ class Store(Protocol):
     def graph_version(self) -> int:
         """A counter bumped by every write: caches compare it to know they are stale."""
 
+    def changes_since(self, version: int, *, limit: int = 1000) -> list[str] | None:
+        """Ids of the entities written (created, edited, deleted, restored, imported) after graph
+        version ``version``, newest first, each once.
+
+        None when the store cannot tell: ``version`` is newer than the store's, older than the
+        store's change record, or more than ``limit`` entities changed. A cache treats None as
+        "rebuild from scratch"; ``[]`` means nothing changed.
+        """
+
     def iter_entities(self, *, include_deleted: bool = True) -> Iterator[Entity]:
         """Every entity with its statements, in id order."""
 
     def iter_revisions(self) -> Iterator[Revision]:
         """Every revision with its snapshot, in the order they were written."""
+
+    def graph_rows(self) -> tuple[list[NodeRow], list[EdgeRow]]:
+        """The live graph as plain rows, for projections (cheaper than iter_entities).
+
+        Nodes are ``(id, type, label_de, label_en, description_de, description_en, properties)``;
+        edges ``(statement id, subject, type, target, qualifiers, citations)``, only between live
+        entities, citations as ``{"source", "quote", "locator"}`` dicts.
+        """
 
     # -- accounts ------------------------------------------------------------------------
 
@@ -210,6 +247,9 @@ class Store(Protocol):
         ids, so hand over fresh objects (as generators, seed and JSON import do).
         """
 
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The live graph as a networkx MultiDiGraph of the caller's own (see graphkb.projection)."""
+
     def close(self) -> None:
         """Release connections."""
 
@@ -218,6 +258,37 @@ class BaseStore:
     """Behaviour both backends share, written once against the protocol's primitives."""
 
     ontology: Ontology
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The live graph as a networkx ``MultiDiGraph`` of one's own (a copy: change it freely).
+
+        Nodes are entities, edges statements, with the attributes graphkb.projection documents::
+
+            >>> import graphkb
+            >>> G = graphkb.open_store("sqlite:///graphkb.sqlite3").to_networkx()  # doctest: +SKIP
+            >>> G.nodes["graz"]["label_de"]  # doctest: +SKIP
+            'Graz'
+        """
+        from ..projection import copy_graph, projection_of  # networkx is imported by those who use it
+
+        return copy_graph(projection_of(self))
+
+    def graph_rows(self) -> tuple[list[NodeRow], list[EdgeRow]]:
+        nodes: list[NodeRow] = []
+        statements: list[tuple[str, Any]] = []
+        for e in self.iter_entities(include_deleted=False):  # type: ignore[attr-defined]
+            nodes.append(
+                (e.id, e.type, e.labels.get("de", ""), e.labels.get("en", ""), e.descriptions.get("de", ""),
+                 e.descriptions.get("en", ""), e.properties)
+            )  # fmt: skip
+            statements.extend((e.id, st) for st in e.statements)
+        live = {n[0] for n in nodes}
+        edges: list[EdgeRow] = [
+            (st.id, subject, st.type, st.target, st.qualifiers, [c.to_dict() for c in st.citations])
+            for subject, st in statements
+            if st.target in live
+        ]
+        return nodes, edges
 
     def diff(self, entity_id: str, a: int, b: int) -> dict[str, Any]:
         return diff_revisions(self.revision(entity_id, a), self.revision(entity_id, b))

@@ -60,7 +60,7 @@ from ..model import (
 )
 from ..schema import Ontology
 from ..text import fold, slugify
-from .base import BaseStore, Progress, author_name, chunks, new_statement_id, paging
+from .base import BaseStore, EdgeRow, NodeRow, Progress, author_name, chunks, new_statement_id, paging
 from .base import now as _now
 
 __all__ = ["Neo4jStore", "parse_url", "SCHEMA_VERSION"]
@@ -257,7 +257,9 @@ class Neo4jStore(BaseStore):
                 self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
             self._driver.execute_query(
                 "MERGE (m:GraphMeta {key: 'graph'}) "
-                "ON CREATE SET m.version = 0, m.revision_seq = 0, m.schema_version = $v",
+                "ON CREATE SET m.version = 0, m.revision_seq = 0, m.schema_version = $v, m.changes_from = 0 "
+                # a graph from before revisions recorded their graph version: changes from now on
+                "ON MATCH SET m.changes_from = coalesce(m.changes_from, m.version)",
                 v=SCHEMA_VERSION,
                 database_=self.database,
             )
@@ -725,6 +727,38 @@ class Neo4jStore(BaseStore):
     def graph_version(self) -> int:
         return self._read(self._graph_version)
 
+    def changes_since(self, version: int, *, limit: int = 1000) -> list[str] | None:
+        version = int(version)
+
+        def work(tx: neo4j.ManagedTransaction) -> list[str] | None:
+            meta = tx.run(
+                "MATCH (m:GraphMeta {key: 'graph'}) RETURN m.version AS v, m.changes_from AS since, "
+                "m.revision_seq AS seq"
+            ).single()
+            if meta is None or not (meta["since"] or 0) <= version <= meta["v"]:
+                return None
+            changed: dict[str, None] = {}
+            before = meta["seq"] + 1
+            while version < meta["v"]:
+                # newest first along the seq index, a page at a time, until an older revision
+                rows = tx.run(
+                    "MATCH (r:Revision) WHERE r.seq < $before RETURN r.seq AS seq, r.entity_id AS id, "
+                    "r.graph_version AS at ORDER BY r.seq DESC LIMIT 200",
+                    before=before,
+                ).values()
+                for seq, entity_id, written_at in rows:
+                    if written_at is None or written_at <= version:
+                        return list(changed)
+                    changed[entity_id] = None
+                    if len(changed) > limit:
+                        return None
+                    before = seq
+                if len(rows) < 200:
+                    break
+            return list(changed)
+
+        return self._read(work)
+
     def iter_entities(self, *, include_deleted: bool = True) -> Iterator[Entity]:
         live = "" if include_deleted else " AND NOT n.deleted"
         after = ""
@@ -743,6 +777,30 @@ class Neo4jStore(BaseStore):
             batch.sort(key=lambda e: e.id)
             yield from batch
             after = batch[-1].id
+
+    def graph_rows(self) -> tuple[list[NodeRow], list[EdgeRow]]:
+        # two scans in one read transaction (one snapshot), no Entity objects: what a projection needs
+        def work(tx: neo4j.ManagedTransaction) -> tuple[list[NodeRow], list[EdgeRow]]:
+            nodes: list[NodeRow] = []
+            for n in tx.run(
+                "MATCH (n:Entity) WHERE NOT n.deleted "
+                "RETURN n {.*, body: null, search_text: null, search_labels: null} AS n"
+            ).value():
+                properties = {k: v for k, v in n.items() if k not in NODE_FIELDS and v is not None}
+                nodes.append(
+                    (n["id"], n["type"], n.get("label_de") or "", n.get("label_en") or "",
+                     n.get("description_de") or "", n.get("description_en") or "", properties)
+                )  # fmt: skip
+            edges: list[EdgeRow] = []
+            for subject, rtype, target, props in tx.run(
+                "MATCH (a:Entity)-[r]->(b:Entity) WHERE NOT a.deleted AND NOT b.deleted "
+                "RETURN a.id, type(r), b.id, properties(r)"
+            ).values():
+                st = self._statement(props, rtype, target)
+                edges.append((st.id, subject, rtype, target, st.qualifiers, [c.to_dict() for c in st.citations]))
+            return nodes, edges
+
+        return self._read(work)
 
     def iter_revisions(self) -> Iterator[Revision]:
         last = -1
@@ -897,12 +955,13 @@ class Neo4jStore(BaseStore):
     def _write_revisions(tx: neo4j.ManagedTransaction, rows: list[dict[str, Any]]) -> None:
         # the sequence counter is read and bumped under the meta node's lock: one order for all writers
         tx.run(
+            # and the graph version this write commits as (_write bumps it last, under the same lock)
             "MATCH (m:GraphMeta {key: 'graph'}) SET m.revision_seq = m.revision_seq + size($rows) "
-            "WITH m.revision_seq - size($rows) AS first "
+            "WITH m, m.revision_seq - size($rows) AS first "
             "UNWIND range(0, size($rows) - 1) AS i "
-            "WITH first + i + 1 AS seq, $rows[i] AS row "
+            "WITH m, first + i + 1 AS seq, $rows[i] AS row "
             "MATCH (n:Entity {id: row.entity_id}) "
-            "CREATE (n)-[:HAS_REVISION]->(r:Revision) SET r = row, r.seq = seq",
+            "CREATE (n)-[:HAS_REVISION]->(r:Revision) SET r = row, r.seq = seq, r.graph_version = m.version + 1",
             rows=rows,
         ).consume()
 
@@ -1113,11 +1172,11 @@ class Neo4jStore(BaseStore):
             # each node with its revision in one statement: no lookup of the node just created
             tx.run(
                 "MATCH (m:GraphMeta {key: 'graph'}) SET m.revision_seq = m.revision_seq + size($nodes) "
-                "WITH m.revision_seq - size($nodes) AS first "
+                "WITH m, m.revision_seq - size($nodes) AS first "
                 "UNWIND range(0, size($nodes) - 1) AS i "
-                "WITH first + i + 1 AS seq, $nodes[i] AS node, $revs[i] AS rev "
+                "WITH m, first + i + 1 AS seq, $nodes[i] AS node, $revs[i] AS rev "
                 "CREATE (n:Entity:$(node.type)) SET n = node "
-                "CREATE (n)-[:HAS_REVISION]->(r:Revision) SET r = rev, r.seq = seq",
+                "CREATE (n)-[:HAS_REVISION]->(r:Revision) SET r = rev, r.seq = seq, r.graph_version = m.version + 1",
                 nodes=rows[0],
                 revs=rows[1],
             ).consume()
@@ -1157,16 +1216,27 @@ class Neo4jStore(BaseStore):
                     pending.cancel()
                 self._remove(written, batch_size)
                 raise
+        self._forget_changes()
         return len(entities)
+
+    def _forget_changes(self) -> None:
+        """Mark the graph versions before now as ones changes_since cannot answer for.
+
+        An import spans several transactions (nodes, then their relationships), so its revisions'
+        graph versions do not say when each entity was last written; a failed import's take-back
+        removes revisions. Either way, a cache older than now rebuilds.
+        """
+        forget = "MATCH (m:GraphMeta {key: 'graph'}) SET m.changes_from = m.version + 1"
+        self._write(lambda tx: tx.run(forget).consume())
 
     def _remove(self, ids: list[str], batch_size: int) -> None:
         """Take back a failed import: its nodes, their relationships and revisions."""
         for chunk in chunks(ids, batch_size):
-            self._run(
-                "write",
+            self._write(
                 lambda tx, chunk=chunk: tx.run(
                     "UNWIND $ids AS x MATCH (n:Entity {id: x}) OPTIONAL MATCH (n)-[:HAS_REVISION]->(r:Revision) "
                     "DETACH DELETE n, r",
                     ids=chunk,
                 ).consume(),
             )
+        self._forget_changes()

@@ -32,7 +32,7 @@ from ..model import (
 )
 from ..schema import Ontology
 from ..text import fold, slugify
-from .base import BaseStore, Progress, author_name, chunks, new_statement_id, paging
+from .base import BaseStore, EdgeRow, NodeRow, Progress, author_name, chunks, new_statement_id, paging
 from .base import now as _now
 from .sqlite_schema import migrate
 
@@ -495,6 +495,24 @@ class SQLiteStore(BaseStore):
     def graph_version(self) -> int:
         return self._graph_version(self._conn())
 
+    def changes_since(self, version: int, *, limit: int = 1000) -> list[str] | None:
+        with self._read() as conn:
+            current = self._graph_version(conn)
+            since = int(conn.execute("SELECT value FROM meta WHERE key = 'changes_from'").fetchone()[0])
+            if not since <= int(version) <= current:
+                return None
+            changed: dict[str, None] = {}
+            # newest first along the primary key, stopping at the first older revision: a few rows
+            # for a cache that is a few edits behind, however long the history
+            newest_first = conn.execute("SELECT entity_id, graph_version FROM revisions ORDER BY seq DESC")
+            for entity_id, written_at in newest_first:
+                if written_at is None or written_at <= version:  # None: before migration 3, older still
+                    break
+                changed[entity_id] = None
+                if len(changed) > limit:
+                    return None
+        return list(changed)
+
     def iter_entities(self, *, include_deleted: bool = True) -> Iterator[Entity]:
         where = "" if include_deleted else "WHERE deleted = 0"
         ids = [r[0] for r in self._conn().execute(f"SELECT id FROM entities {where} ORDER BY id")]
@@ -502,6 +520,31 @@ class SQLiteStore(BaseStore):
             with self._read() as conn:
                 loaded = [self._load(conn, i) for i in chunk]
             yield from (e for e in loaded if e is not None)
+
+    def graph_rows(self) -> tuple[list[NodeRow], list[EdgeRow]]:
+        # three scans instead of three queries per entity: a tenth of iter_entities' time at 100k
+        with self._read() as conn:
+            nodes: list[NodeRow] = [
+                (i, t, lde, len_, dde, den, (_loads(data).get("properties") or {}))
+                for i, t, lde, len_, dde, den, data in conn.execute(
+                    "SELECT id, type, label_de, label_en, description_de, description_en, data "
+                    "FROM entities WHERE deleted = 0"
+                )
+            ]
+            citations: dict[str, list[dict[str, str]]] = {}
+            for sid, source, quote, locator in conn.execute(
+                "SELECT statement_id, source_id, quote, locator FROM citations ORDER BY statement_id, position"
+            ):
+                citations.setdefault(sid, []).append({"source": source, "quote": quote, "locator": locator})
+            edges: list[EdgeRow] = [
+                (sid, subject, t, target, _loads(q), citations.get(sid, []))
+                for sid, subject, t, target, q in conn.execute(
+                    "SELECT s.id, s.subject_id, s.type, s.target_id, s.qualifiers FROM statements s "
+                    "JOIN entities a ON a.id = s.subject_id JOIN entities b ON b.id = s.target_id "
+                    "WHERE a.deleted = 0 AND b.deleted = 0 ORDER BY s.subject_id, s.position"
+                )
+            ]
+        return nodes, edges
 
     def iter_revisions(self) -> Iterator[Revision]:
         last = 0
@@ -897,8 +940,10 @@ class SQLiteStore(BaseStore):
     @staticmethod
     def _insert_revision_rows(conn: sqlite3.Connection, revisions: list[tuple[Revision, str]]) -> None:
         conn.executemany(
+            # the graph version this write commits as (_write bumps it last, under the same lock)
             "INSERT INTO revisions (entity_id, number, parent, author, timestamp, summary, action, entity_type, "
-            "label, size, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "label, size, snapshot, graph_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "(SELECT value + 1 FROM meta WHERE key = 'graph_version'))",
             [
                 (
                     rev.entity_id,

@@ -101,6 +101,13 @@ MIGRATIONS: list[str] = [
         disabled INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID
     """,
+    # 3: the graph version each revision was written at, so a cache can ask what changed since a
+    # version (Store.changes_since); revisions written before this step have none, and 'changes_from'
+    # records the version from which the answer is complete
+    """
+    ALTER TABLE revisions ADD COLUMN graph_version INTEGER;
+    INSERT INTO meta VALUES ('changes_from', (SELECT value FROM meta WHERE key = 'graph_version'))
+    """,
 ]
 
 

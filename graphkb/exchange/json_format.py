@@ -1,4 +1,4 @@
-"""Import and export. JSON (``graphkb-json``, version 1) is the lossless, documented format.
+"""JSON (``graphkb-json``, version 1): the lossless, documented format.
 
 The file is one JSON object::
 
@@ -8,6 +8,10 @@ The file is one JSON object::
 
 Each entity and revision is written on one line, so the file diffs well. Exporting, importing
 into an empty store and exporting again gives a byte-identical file.
+
+A view (a :class:`~graphkb.exchange.selection.Selection` other than the whole graph) writes its
+live entities with only the statements inside the view and no history. Its citations and
+references may still name entities outside the view: to import it, those must exist.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import json
 from collections.abc import Callable
 from typing import IO, Any
 
-from .errors import ValidationError
-from .model import Entity, Revision
-from .store.base import Store
+from ..errors import ValidationError
+from ..model import Entity, Revision
+from ..store.base import Store
+from .selection import Selection, View
 
 __all__ = ["FORMAT", "VERSION", "export_json", "import_json"]
 
@@ -30,19 +35,35 @@ def _line(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _entities(store: Store, selection: Selection | None):
+    if selection is None or selection.is_whole():
+        yield from store.iter_entities(include_deleted=True)
+        return
+    view = View(store, selection)
+    for entity in view.nodes():
+        entity.statements = view.statements_of(entity)
+        yield entity
+
+
 def export_json(
-    store: Store, out: IO[str], *, history: bool = True, progress: Callable[[int], None] | None = None
+    store: Store,
+    out: IO[str],
+    *,
+    history: bool = True,
+    progress: Callable[[int], None] | None = None,
+    selection: Selection | None = None,
 ) -> int:
-    """Write the whole graph to ``out``; returns the number of entities written."""
+    """Write the graph (or a view of it: then without history) to ``out``; returns the number of entities."""
+    whole = selection is None or selection.is_whole()
     out.write(f'{{"format":"{FORMAT}","version":{VERSION},\n"entities":[')
     count = 0
-    for entity in store.iter_entities(include_deleted=True):
+    for entity in _entities(store, selection):
         out.write(("\n" if count == 0 else ",\n") + _line(entity.to_dict()))
         count += 1
         if progress:
             progress(1)
     out.write("\n]")
-    if history:
+    if history and whole:
         out.write(',\n"revisions":[')
         for i, rev in enumerate(store.iter_revisions()):
             out.write(("\n" if i == 0 else ",\n") + _line(rev.to_dict()))
