@@ -33,20 +33,25 @@ EXPECTED = {
     "history.revert": "editor",
     "history.delete": "admin",
     "history.restore": "admin",
+    "account.token_create": "reader",
+    "account.token_revoke": "reader",
+    "api.create_entity": "editor",
+    "api.update_entity": "editor",
+    "api.delete_entity": "admin",
 }
 # POST routes anyone may use (CSRF still applies).
 PUBLIC = {"account.login", "account.logout", "account.register"}
 
 JSON = {"Accept": "application/json"}
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def write_routes(app: Flask) -> list[tuple[str, str, object]]:
-    """(endpoint, method, rule) of every POST route and of the GET of every role-guarded view."""
+    """(endpoint, method, rule) of every writing route and of the GET of every role-guarded view."""
     routes = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        if "POST" in rule.methods:
-            routes.append((rule.endpoint, "POST", rule))
+        routes.extend((rule.endpoint, method, rule) for method in WRITES if method in rule.methods)
         if "GET" in rule.methods and getattr(view, "required_role", None):
             routes.append((rule.endpoint, "GET", rule))
     return sorted(routes, key=lambda r: (r[0], r[1]))
@@ -77,10 +82,14 @@ def is_login_redirect(response) -> bool:
     return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
 
 
+def is_api(url: str) -> bool:
+    return url.startswith("/api/")
+
+
 def send(client, method: str, url: str, token: str | None, headers=None):
     if method == "GET":
         return client.get(url, headers=headers)
-    return client.post(url, data={"csrf_token": token} if token else {}, headers=headers)
+    return client.open(url, method=method, data={"csrf_token": token} if token else {}, headers=headers)
 
 
 def test_every_write_route_has_an_expected_role(tmp_path):
@@ -103,7 +112,10 @@ def test_anonymous_visitors_are_sent_to_log_in_or_get_401(wclient):
     wrong = []
     for endpoint, method, url in checked_routes(wclient.application):
         page = send(wclient, method, url, token)
-        if not is_login_redirect(page):
+        if is_api(url):  # the API answers JSON, whatever the client accepts
+            if page.status_code != 401 or page.json.get("error") != "login_required":
+                wrong.append(f"{method} {url} ({endpoint}): {page.status_code}, not 401")
+        elif not is_login_redirect(page):
             wrong.append(f"{method} {url} ({endpoint}): HTML {page.status_code}, not a redirect to /login")
         elif method == "GET" and "next=" not in page.headers["Location"]:
             wrong.append(f"{method} {url}: the log-in page does not lead back")
@@ -134,9 +146,9 @@ def test_each_role_passes_exactly_the_checks_of_its_rank(wclient, role):
 
 def test_a_post_without_csrf_token_is_refused_before_anything_else(wclient):
     login(wclient, "admin")
-    posts = [(endpoint, url) for endpoint, method, url in checked_routes(wclient.application) if method == "POST"]
-    assert posts
-    for endpoint, url in posts:
-        response = wclient.post(url, data={})
-        assert response.status_code == 400, f"{url} ({endpoint})"
-        assert wclient.post(url, data={}, headers=JSON).json["error"] == "csrf_failed"
+    writes = [(e, m, url) for e, m, url in checked_routes(wclient.application) if m in WRITES]
+    assert {m for _, m, _ in writes} == set(WRITES) - {"PUT"}
+    for endpoint, method, url in writes:
+        response = wclient.open(url, method=method, data={})
+        assert response.status_code == 400, f"{method} {url} ({endpoint})"
+        assert wclient.open(url, method=method, data={}, headers=JSON).json["error"] == "csrf_failed"

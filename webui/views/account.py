@@ -30,6 +30,7 @@ from graphkb.errors import Conflict
 from graphkb.errors import ValidationError as GraphValidationError
 from graphkb.model import ROLES, User
 
+from .. import api_tokens
 from ..auth import ROLE_LABELS, WebUser, limiter, require_role
 from ..db import get_store
 
@@ -133,6 +134,18 @@ class InviteForm(FlaskForm):
 class UserForm(FlaskForm):
     role = _role_field()
     disabled = BooleanField(_l("Disabled"))
+
+
+class TokenForm(FlaskForm):
+    label = StringField(
+        _l("Name of the token"),
+        validators=[_required(), Length(max=100)],
+        description=_l("What will use it, e.g. “evaluation notebook”."),
+    )
+
+
+class RevokeForm(FlaskForm):
+    token_id = HiddenField(validators=[_required(), Length(max=20)])  # a token's id, or "all"
 
 
 class PasswordForm(FlaskForm):
@@ -397,5 +410,48 @@ def profile():
     return redirect(url_for("account.profile"))
 
 
-def _profile_page(form: PasswordForm, status: int):
-    return render_template("account/profile.html", form=form, role_label=ROLE_LABELS[current_user.role]), status
+def _profile_page(form: PasswordForm, status: int, **tokens: Any):
+    tokens.setdefault("token_form", TokenForm(formdata=None))
+    return render_template(
+        "account/profile.html",
+        form=form,
+        role_label=ROLE_LABELS[current_user.role],
+        tokens=api_tokens.current_tokens(),
+        revoke_form=RevokeForm(formdata=None),
+        **tokens,
+    ), status
+
+
+# --- API tokens (see webui.api_tokens) ---------------------------------------------------------
+
+
+@bp.post("/account/tokens")
+@require_role("reader")
+def token_create():
+    form = TokenForm()
+    if form.validate():
+        try:
+            record, token = api_tokens.registry().create(
+                current_user.name, current_user.user.password_hash, form.label.data
+            )
+        except GraphValidationError as exc:
+            form.label.errors.append(exc.reason)
+        else:
+            # Shown on this page only, once: it is not kept anywhere it could be read again.
+            return _profile_page(PasswordForm(formdata=None), 201, new_token=token, new_record=record)
+    return _profile_page(PasswordForm(formdata=None), 422, token_form=form)
+
+
+@bp.post("/account/tokens/revoke")
+@require_role("reader")
+def token_revoke():
+    form = RevokeForm()
+    if not form.validate():
+        return _profile_page(PasswordForm(formdata=None), 422)
+    if form.token_id.data == "all":
+        count = api_tokens.registry().revoke_all(current_user.name)
+        flash(_("%(num)d API tokens revoked.", num=count), "success")
+    else:
+        api_tokens.registry().revoke(current_user.name, form.token_id.data)  # NotFound → 404
+        flash(_("The API token is revoked."), "success")
+    return redirect(url_for("account.profile"))
