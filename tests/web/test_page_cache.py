@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from graphkb.model import Entity
-
 from webui.page_cache import EXTENSION
 
 from .helpers import login, store_of
