@@ -1,4 +1,5 @@
-"""Copy a whole graph from one store to another: entities, statements, citations, history, accounts.
+"""Copy a whole graph from one store to another: entities, statements, citations, history, accounts
+and their API tokens (the records: a token made on the source authenticates on the target).
 
 The copy goes through the Store protocol only (``iter_entities``/``iter_revisions`` out,
 ``bulk_import`` with the revisions in), so any pair of backends works and revision numbers,
@@ -25,6 +26,7 @@ class MigrationResult:
     entities: int
     revisions: int
     users: int
+    tokens: int = 0
 
 
 def migrate(source: Store, target: Store, *, progress: Callable[[int], None] | None = None) -> MigrationResult:
@@ -43,11 +45,17 @@ def migrate(source: Store, target: Store, *, progress: Callable[[int], None] | N
     users = source.list_users()
     for user in users:
         target.save_user(user)
-    return MigrationResult(count, len(revisions), len(users))
+    tokens = 0
+    for user in users:
+        for token in source.list_api_tokens(user.name):
+            target.save_api_token(token)
+            tokens += 1
+    return MigrationResult(count, len(revisions), len(users), tokens)
 
 
 def export_digest(store: Store) -> str:
-    """SHA-256 of the store's full export (history included) plus its accounts: equal digests, equal stores."""
+    """SHA-256 of the store's full export (history included) plus its accounts and their API tokens:
+    equal digests, equal stores."""
     digest = hashlib.sha256()
 
     class _Sink(io.TextIOBase):
@@ -58,4 +66,6 @@ def export_digest(store: Store) -> str:
     export_json(store, _Sink(), history=True)
     for user in store.list_users():
         digest.update(repr(sorted(user.to_dict().items())).encode("utf-8"))
+        for token in store.list_api_tokens(user.name):
+            digest.update(repr(sorted(token.to_dict().items())).encode("utf-8"))
     return digest.hexdigest()

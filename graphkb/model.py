@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .text import LANGS
 
@@ -20,6 +21,7 @@ __all__ = [
     "Incoming",
     "Stats",
     "User",
+    "ApiToken",
     "ROLES",
     "empty_texts",
 ]
@@ -414,3 +416,59 @@ class User:
             created_at=str(data.get("created_at") or ""),
             disabled=bool(data.get("disabled")),
         )
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """The record of an account's API token: never the secret, only its SHA-256.
+
+    A token ``gkb_<id>_<secret>`` is made and checked by the web layer; the store keeps this
+    record: the public ``id`` (12 hex digits), the account it acts for, the label its owner gave
+    it, the hex SHA-256 of the secret, when it was made and a fingerprint of the account's
+    password hash at that time (a password change ends the token).
+
+    >>> t = ApiToken("0123456789ab", "jörg", "Auswertung", "a" * 64, "2026-01-01T00:00:00+00:00", "f" * 16)
+    >>> t.display()
+    'gkb_0123456789ab_…'
+    >>> t.validated() == t
+    True
+    """
+
+    id: str
+    user: str
+    label: str
+    secret_hash: str
+    created_at: str
+    password_fingerprint: str
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("id", "user", "label", "secret_hash", "created_at", "password_fingerprint")
+    PREFIX: ClassVar[str] = "gkb_"
+    LABEL_MAX: ClassVar[int] = 100
+
+    def display(self) -> str:
+        """How the token starts, so its owner can tell which one it is."""
+        return f"{self.PREFIX}{self.id}_…"
+
+    def validated(self) -> ApiToken:
+        """The record with a trimmed label, or ValidationError naming the field."""
+        from .errors import ValidationError
+
+        if not re.fullmatch(r"[0-9a-f]{12}", self.id or ""):
+            raise ValidationError("12 hexadecimal digits", "id")
+        if not (self.user or "").strip():
+            raise ValidationError("a token belongs to an account", "user")
+        label = " ".join((self.label or "").split())
+        if not label or len(label) > self.LABEL_MAX:
+            raise ValidationError(f"1 to {self.LABEL_MAX} characters", "label")
+        if not re.fullmatch(r"[0-9a-f]{64}", self.secret_hash or ""):
+            raise ValidationError("a hex SHA-256 digest", "secret_hash")
+        if not self.created_at:
+            raise ValidationError("when the token was made", "created_at")
+        return ApiToken(self.id, self.user, label, self.secret_hash, self.created_at, self.password_fingerprint)
+
+    def to_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ApiToken:
+        return cls(**{name: str(data.get(name) or "") for name in cls.FIELDS})

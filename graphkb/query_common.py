@@ -74,9 +74,22 @@ _REFUSED = {
     "REALLOCATE": "REALLOCATE",
     "TRANSACTIONS": "IN TRANSACTIONS",
 }
-# Names that exist only on the accounts and bookkeeping nodes, which on Neo4j share the database
-# with the knowledge graph. Cypher's names are case-sensitive, so Role/role-free entity names pass.
-_PRIVATE_NAMES = frozenset({"User", "GraphMeta", "password_hash", "email"})
+# Names that exist only on the accounts, API token and bookkeeping nodes, which on Neo4j share the
+# database with the knowledge graph (an ApiToken's other properties, id and created_at, say nothing).
+# Cypher's names are case-sensitive, so Role/role-free entity names pass.
+_PRIVATE_NAMES = frozenset(
+    {
+        "User",
+        "GraphMeta",
+        "password_hash",
+        "email",
+        "ApiToken",
+        "secret_hash",
+        "password_fingerprint",
+        "token_user",
+        "token_label",
+    }
+)
 # Ways to reach a property without writing its name: refused so the private names stay unreadable.
 _DYNAMIC_ACCESS = frozenset({"properties", "keys"})
 

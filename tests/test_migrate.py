@@ -1,11 +1,14 @@
-"""``graphkb migrate``: SQLite → Neo4j → SQLite loses nothing (entities, statements, citations, history, accounts)."""
+"""``graphkb migrate``: SQLite → Neo4j → SQLite loses nothing (entities, statements, citations, history,
+accounts and their API tokens)."""
 
 from __future__ import annotations
+
+import hashlib
 
 from click.testing import CliRunner
 
 from graphkb.cli import cli
-from graphkb.model import Statement, User
+from graphkb.model import ApiToken, Statement, User
 from graphkb.seed import load_seed
 from graphkb.store import open_store
 
@@ -22,8 +25,19 @@ def _export(url, tmp_path, name):
     return path.read_bytes()
 
 
+SECRET = "sehr-geheimes-Geheimnis-für-die-Auswertung-im-Amt"
+TOKEN = ApiToken(
+    "0123456789ab",
+    "jörg",
+    "Übergänge auswerten",
+    hashlib.sha256(SECRET.encode()).hexdigest(),
+    "2026-03-01T10:00:00+00:00",
+    "0123456789abcdef",
+)
+
+
 def _lived_in_graph(url):
-    """The seed, then what a wiki does to it: edits, a revert, a deletion, accounts."""
+    """The seed, then what a wiki does to it: edits, a revert, a deletion, accounts with an API token."""
     store = open_store(url)
     try:
         load_seed(store, author="seed")
@@ -37,6 +51,7 @@ def _lived_in_graph(url):
         store.delete(lesson.id, base_revision=store.get(lesson.id).revision, author="admin", reason="Dublette")
         store.save_user(User("anna", "editor", password_hash="scrypt:32768:8:1$x$y", email="anna@amt.example"))
         store.save_user(User("jörg", "admin"))
+        store.save_api_token(TOKEN)
     finally:
         store.close()
 
@@ -49,6 +64,12 @@ def test_sqlite_to_neo4j_to_sqlite_gives_an_identical_export(tmp_path, neo4j_ser
 
     out = _run("migrate", "--from", original, "--to", neo4j_url).output
     assert "Verified" in out
+    on_neo4j = open_store(neo4j_url)
+    try:  # the token made on SQLite checks out on Neo4j: the same record, found by its public id
+        found = on_neo4j.api_token("0123456789ab")
+        assert found == TOKEN and found.secret_hash == hashlib.sha256(SECRET.encode()).hexdigest()
+    finally:
+        on_neo4j.close()
     out = _run("migrate", "--from", neo4j_url, "--to", back).output
     assert "Verified" in out
 
@@ -70,6 +91,7 @@ def test_sqlite_to_neo4j_to_sqlite_gives_an_identical_export(tmp_path, neo4j_ser
                 "Körper und Sozialraum",
             )
             assert store.revision("graz", edit.number).snapshot["body"].startswith("Graz **lernt**")
+            assert store.list_api_tokens("jörg") == [TOKEN] and store.list_api_tokens("anna") == []
         finally:
             store.close()
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from graphkb.errors import ValidationError
-from graphkb.model import Entity, User
+from graphkb.model import ApiToken, Entity, User
 from graphkb.query import EXAMPLES, QueryTimeout, build_pattern_query, run_query
 from graphkb.schema import default_ontology
 from graphkb.store import open_store
@@ -307,10 +307,16 @@ def test_the_builder_filters_labels_with_umlauts_case_insensitively(seeded):
         "MATCH (n) RETURN [k IN keys(n) | k]",
         "MATCH (n) RETURN n['pass' + 'word_hash']",
         "MATCH (n) RETURN n {.*}",
+        "MATCH (t:ApiToken) RETURN t.id",
+        "MATCH (n) RETURN n.secret_hash",
+        "MATCH (n) WHERE n.token_user IS NOT NULL RETURN n.token_label",
+        "MATCH (n) RETURN n.password_fingerprint",
+        "MATCH (n) WHERE 'ApiToken' IN labels(n) RETURN n.id",
     ],
 )
 def test_account_data_stays_out_of_reach(store, cypher):
     store.save_user(User("anna", "admin", password_hash="scrypt:geheim"))
+    store.save_api_token(ApiToken("0123456789ab", "anna", "Auswertung", "a" * 64, "2026-03-01", "f" * 16))
     with pytest.raises(ValidationError):
         run_query(store, cypher)
 
@@ -322,10 +328,12 @@ def test_account_nodes_show_as_null_on_neo4j(request):
     try:
         store.create(Entity(type="City", id="graz", labels={"de": "Graz"}), author="t")
         store.save_user(User("anna", "admin", password_hash="scrypt:geheim"))
+        store.save_api_token(ApiToken("0123456789ab", "anna", "Auswertung", "a" * 64, "2026-03-01", "f" * 16))
         result = run_query(store, "MATCH (n) RETURN n")
         shown = [row[0] for row in result.rows if row[0] is not None]
         assert [n["id"] for n in shown if "Entity" in n["labels"]] == ["graz"]
-        assert "geheim" not in result.to_json().decode()
+        shown_json = result.to_json().decode()
+        assert [secret for secret in ("geheim", "a" * 64, "Auswertung") if secret in shown_json] == []
         assert result.notes
     finally:
         store.close()

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import NotFound, ValidationError
-from ..model import Entity, EntitySummary, Incoming, Page, Revision, Stats, Subgraph, User
+from ..model import ApiToken, Entity, EntitySummary, Incoming, Page, Revision, Stats, Subgraph, User
 from ..revisions import diff_revisions
 from ..schema import Ontology
 
@@ -202,6 +202,29 @@ class Store(Protocol):
 
     def save_user(self, user: User) -> User:
         """Create or replace the account ``user.name``; returns what was stored."""
+
+    # -- API tokens (records only: the secret's SHA-256, never the secret) -------------------
+    # Accounts are never deleted (only disabled), so tokens need no cascade. Token writes do not
+    # bump the graph version: they are not part of the graph.
+
+    def save_api_token(self, token: ApiToken) -> ApiToken:
+        """Add the record of a new token of an existing account; returns what was stored.
+
+        Raises ValidationError naming the field for a bad record, NotFound when ``token.user`` has
+        no account, Conflict when a token with ``token.id`` exists (a record is never replaced).
+        """
+
+    def api_token(self, token_id: str) -> ApiToken:
+        """The record of the token ``token_id``, whoever owns it. Raises NotFound."""
+
+    def list_api_tokens(self, user: str) -> list[ApiToken]:
+        """The tokens of the account ``user``, oldest first (by creation time, then id); [] for none."""
+
+    def delete_api_tokens(self, user: str, token_id: str | None = None) -> int:
+        """Delete the token ``token_id`` of ``user`` (None: every token of ``user``); returns how many.
+
+        A token of another account is left alone and counts 0, as an unknown id does.
+        """
 
     # -- writing -------------------------------------------------------------------------
 

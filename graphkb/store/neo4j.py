@@ -12,7 +12,8 @@ Data model (what a Cypher query sees):
   statements as nodes would break ``(p)-[:LEADS_TO]->(o)``);
 * every revision is a ``(:Revision {entity_id, number, seq, author, timestamp, summary, action,
   snapshot})`` node, linked ``(:Entity)-[:HAS_REVISION]->(:Revision)``; users are ``(:User)``
-  nodes; one ``(:GraphMeta {key: 'graph'})`` node holds the graph version and revision sequence.
+  nodes, API token records ``(:ApiToken)`` nodes; one ``(:GraphMeta {key: 'graph'})`` node holds
+  the graph version and revision sequence.
 
 Every query is parameterised: labels and relationship types go in as parameters too
 (``CREATE (n:Entity:$($type))``, Cypher 5.26). Only the schema statements run at open, which
@@ -46,6 +47,7 @@ from neo4j.exceptions import (
 
 from ..errors import Conflict, EditConflict, NotFound, ReferencedError, StoreUnavailable, ValidationError
 from ..model import (
+    ApiToken,
     Citation,
     Edge,
     Entity,
@@ -218,6 +220,11 @@ class Neo4jStore(BaseStore):
                 "CREATE CONSTRAINT revision_seq IF NOT EXISTS FOR (r:Revision) REQUIRE r.seq IS UNIQUE",
             ),
             ("user_name", "CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE"),
+            (
+                "api_token_id",
+                "CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.id IS UNIQUE",
+            ),
+            ("api_token_user", "CREATE INDEX api_token_user IF NOT EXISTS FOR (t:ApiToken) ON (t.token_user)"),
             ("meta_key", "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:GraphMeta) REQUIRE m.key IS UNIQUE"),
             ("entity_type", "CREATE INDEX entity_type IF NOT EXISTS FOR (n:Entity) ON (n.type)"),
             ("entity_sort_de", "CREATE INDEX entity_sort_de IF NOT EXISTS FOR (n:Entity) ON (n.sort_de)"),
@@ -838,6 +845,52 @@ class Neo4jStore(BaseStore):
             ).consume(),
         )
         return user
+
+    # -- API tokens ----------------------------------------------------------------------------
+    # (:ApiToken {id, created_at, token_user, token_label, secret_hash, password_fingerprint}): the
+    # names other than id and created_at are the console's private names (graphkb.query_common),
+    # so a console query reads nothing of a token, not even whose it is.
+
+    _TOKEN_PROPS = "t {.id, .created_at, .secret_hash, .password_fingerprint, user: t.token_user, label: t.token_label}"
+
+    def save_api_token(self, token: ApiToken) -> ApiToken:
+        token = token.validated()
+        props = token.to_dict()
+        props["token_user"], props["token_label"] = props.pop("user"), props.pop("label")
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            if tx.run("MATCH (u:User {name: $name}) RETURN 1", name=token.user).single() is None:
+                raise NotFound(f"no user {token.user!r}")
+            if tx.run("MATCH (t:ApiToken {id: $id}) RETURN 1", id=token.id).single() is not None:
+                raise Conflict(f"a token {token.id!r} exists")
+            tx.run("CREATE (t:ApiToken) SET t = $props", props=props).consume()
+
+        self._run("write", work)
+        return token
+
+    def api_token(self, token_id: str) -> ApiToken:
+        rows = self._query(f"MATCH (t:ApiToken {{id: $id}}) RETURN {self._TOKEN_PROPS} AS t", id=str(token_id))
+        if not rows:
+            raise NotFound(f"no token {str(token_id)[:20]!r}")
+        return ApiToken.from_dict(rows[0]["t"])
+
+    def list_api_tokens(self, user: str) -> list[ApiToken]:
+        rows = self._query(
+            f"MATCH (t:ApiToken {{token_user: $user}}) RETURN {self._TOKEN_PROPS} AS t ORDER BY t.created_at, t.id",
+            user=user,
+        )
+        return [ApiToken.from_dict(r["t"]) for r in rows]
+
+    def delete_api_tokens(self, user: str, token_id: str | None = None) -> int:
+        only = "" if token_id is None else " AND t.id = $id"
+        return self._run(
+            "write",
+            lambda tx: tx.run(
+                f"MATCH (t:ApiToken) WHERE t.token_user = $user{only} DELETE t RETURN count(*) AS n",
+                user=user,
+                id=token_id,
+            ).single()["n"],
+        )
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import orjson
 
 from ..errors import Conflict, EditConflict, NotFound, ReferencedError, ValidationError
 from ..model import (
+    ApiToken,
     Citation,
     Edge,
     Entity,
@@ -585,6 +586,41 @@ class SQLiteStore(BaseStore):
                 (user.name, user.role, user.password_hash, user.email, user.created_at, int(user.disabled)),
             )
         return user
+
+    # -- API tokens ----------------------------------------------------------------------------
+
+    _TOKEN_COLS = "id, user, label, secret_hash, created_at, password_fingerprint"
+
+    def save_api_token(self, token: ApiToken) -> ApiToken:
+        token = token.validated()
+        with self._write(graph=False) as conn:
+            if conn.execute("SELECT 1 FROM users WHERE name = ?", (token.user,)).fetchone() is None:
+                raise NotFound(f"no user {token.user!r}")
+            if conn.execute("SELECT 1 FROM api_tokens WHERE id = ?", (token.id,)).fetchone() is not None:
+                raise Conflict(f"a token {token.id!r} exists")
+            conn.execute(
+                f"INSERT INTO api_tokens ({self._TOKEN_COLS}) VALUES (?, ?, ?, ?, ?, ?)",
+                tuple(token.to_dict().values()),
+            )
+        return token
+
+    def api_token(self, token_id: str) -> ApiToken:
+        row = self._conn().execute(f"SELECT {self._TOKEN_COLS} FROM api_tokens WHERE id = ?", (token_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no token {str(token_id)[:20]!r}")
+        return ApiToken(*row)
+
+    def list_api_tokens(self, user: str) -> list[ApiToken]:
+        rows = self._conn().execute(
+            f"SELECT {self._TOKEN_COLS} FROM api_tokens WHERE user = ? ORDER BY created_at, id", (user,)
+        )
+        return [ApiToken(*row) for row in rows]
+
+    def delete_api_tokens(self, user: str, token_id: str | None = None) -> int:
+        with self._write(graph=False) as conn:
+            if token_id is None:
+                return conn.execute("DELETE FROM api_tokens WHERE user = ?", (user,)).rowcount
+            return conn.execute("DELETE FROM api_tokens WHERE id = ? AND user = ?", (token_id, user)).rowcount
 
     # -- writing -------------------------------------------------------------------------------
 

@@ -108,6 +108,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE revisions ADD COLUMN graph_version INTEGER;
     INSERT INTO meta VALUES ('changes_from', (SELECT value FROM meta WHERE key = 'graph_version'))
     """,
+    # 4: API tokens of accounts (Store.save_api_token): the secret's SHA-256, never the secret; no
+    # foreign key to users, whose INSERT OR REPLACE would trip it (the store checks the account)
+    """
+    CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        label TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        password_fingerprint TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX api_tokens_user ON api_tokens (user, created_at, id)
+    """,
 ]
 
 
