@@ -248,8 +248,8 @@ def gen(ctx: click.Context, n: int, seed_number: int, statements: float) -> None
 def migrate(ctx: click.Context, source_url: str, target_url: str, verify: bool) -> None:
     """Copy the whole graph between stores, e.g. from sqlite:///instance/graphkb.sqlite3 to neo4j://host:7687.
 
-    Entities, statements, citations, every revision and the accounts arrive unchanged; the target
-    must be empty. With --verify (the default) both stores' full exports are compared.
+    Entities, statements, citations, every revision, the accounts and their API tokens arrive
+    unchanged; the target must be empty. With --verify (the default) both stores' full exports are compared.
     """
     from .migrate import export_digest
     from .migrate import migrate as copy_graph
@@ -258,7 +258,10 @@ def migrate(ctx: click.Context, source_url: str, target_url: str, verify: bool) 
         figures = source.stats()
         with _progress(figures.entities + figures.deleted, "migrate") as step:
             result = copy_graph(source, target, progress=step)
-        click.echo(f"Migrated {result.entities} entities, {result.revisions} revisions, {result.users} accounts.")
+        click.echo(
+            f"Migrated {result.entities} entities, {result.revisions} revisions, {result.users} accounts, "
+            f"{result.tokens} API tokens."
+        )
         if verify:
             click.echo("Verifying: comparing both exports …", err=True)
             if export_digest(source) != export_digest(target):
