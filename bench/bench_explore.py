@@ -144,6 +144,36 @@ def evidence(ctx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def console(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The query console's examples through ``graphkb.query.run_query``, as the console runs them.
+
+    The first run of each pays for what is cold (the driver's connection on Neo4j; the projection
+    and the forked child's imports on the embedded store); the median of ``--query-repeats`` runs is
+    the figure. A generous time limit, so a slow query is measured, not cut.
+    """
+    from graphkb.query import EXAMPLES, QueryTimeout, run_query
+
+    store, repeats = ctx["store"], ctx["args"].query_repeats
+    figures: dict[str, Any] = {}
+    for example in EXAMPLES:
+        times, rows, error = [], 0, ""
+        for _ in range(1 + repeats):
+            try:
+                result = run_query(store, example["cypher"], timeout=120, row_limit=1000)
+            except QueryTimeout:
+                error = "timeout (120 s)"
+                break
+            times.append(result.elapsed_ms)
+            rows = len(result.rows)
+        figures[example["id"]] = {
+            "first_ms": times[0] if times else None,
+            "median_ms": statistics.median(times[1:]) if len(times) > 1 else None,
+            "rows": rows,
+            "error": error,
+        }
+    return figures
+
+
 def explorer(ctx: dict[str, Any]) -> dict[str, Any]:
     """The explorer's 500-node views: server time and a stable drawing in Chromium (bench/bench_explorer.py)."""
     import bench_explorer
@@ -156,6 +186,7 @@ FIGURES: list[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = [
     ("update_per_edit", update_per_edit),
     ("evidence", evidence),
     ("explorer", explorer),
+    ("console", console),
 ]
 
 
@@ -181,6 +212,13 @@ def table(results: dict[str, Any], header: str) -> str:
         row("evidence map cold", f"{ev['cold_ms']:,.0f} ms", f"CPU {ev['cold_cpu_ms']:,.0f} ms; {ev['cells']:,} cells, "
             f"{ev['paths']:,} paths, {ev['practices']:,} × {ev['outcomes']:,}")  # fmt: skip
         row("evidence map cached", f"{ev['cached_ms']:.3f} ms", "median of 20 calls")
+    con = results.get("console", {})
+    for example_id, f in con.items():
+        if f["error"]:
+            row(f"console: {example_id}", f["error"])
+        else:
+            median = f"{f['median_ms']:,.1f} ms" if f["median_ms"] is not None else "–"
+            row(f"console: {example_id}", median, f"first run {f['first_ms']:,.1f} ms; {f['rows']} rows")
     ex = results.get("explorer", {})
     if ex:
         import bench_explorer
@@ -207,6 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", help="cache folder for the generated graph (kept; default: a temp dir)")
     parser.add_argument("--store", metavar="URL", help="bench this existing store instead")
     parser.add_argument("--edits", type=int, default=50, help="edits for the update figure (default 50; 0: none)")
+    parser.add_argument("--query-repeats", type=int, default=5, help="console: runs per example after the first")
+    parser.add_argument(
+        "--figures",
+        default=",".join(name for name, _ in FIGURES),
+        help="which figures, comma-separated (default: all; e.g. console for a Neo4j store)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON to FILE")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
     args = parser.parse_args(argv)
@@ -216,7 +260,13 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(url)
         try:
             ctx: dict[str, Any] = {"args": args, "store": store, "results": {}}
+            chosen = {f.strip() for f in args.figures.split(",")}
+            unknown = chosen - {name for name, _ in FIGURES}
+            if unknown:
+                parser.error(f"unknown figures: {', '.join(sorted(unknown))}")
             for name, figure in FIGURES:
+                if name not in chosen:
+                    continue
                 print(f"[{time.perf_counter() - started:6.0f} s] {name}", file=sys.stderr)
                 ctx["results"][name] = figure(ctx)
         finally:
