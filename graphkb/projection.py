@@ -53,11 +53,16 @@ __all__ = [
     "edge_attrs",
     "counts",
     "MAX_INCREMENTAL",
+    "FREEZE_FROM",
 ]
 
 MAX_INCREMENTAL = 1000
 """More changed entities than this and a projection is rebuilt, not updated (re-reading one entity
 costs about what projecting a hundred does in a full build)."""
+
+FREEZE_FROM = 20_000
+"""Projections of at least this many entities are frozen out of the garbage collector's way after a
+full build (``gc.freeze``); smaller ones cost the collector little."""
 
 counts: Counter[str] = Counter()
 """How projections were obtained in this process: ``build`` (full), ``update`` (incremental),
@@ -227,7 +232,19 @@ def projection_of(store: Store) -> nx.MultiDiGraph:
         if graph is not None and graph.graph["graph_version"] < version:
             changed = store.changes_since(graph.graph["graph_version"], limit=MAX_INCREMENTAL)
         if changed is None:
+            if graph is not None and gc.get_freeze_count():
+                # The old projection is frozen (below) and held in reference cycles (networkx's views
+                # point back at their graph): only an unfrozen collection frees it. Once per rebuild;
+                # one still read by a computation is frozen again below, until the next rebuild.
+                entry.graph = graph = None
+                gc.unfreeze()
+                gc.collect()
             entry.graph = graph = build_graph(store)
+            # The build's millions of dicts were made with the collector off, so all sit in the youngest
+            # generation: the next collection (any request's) would walk them all, a 1.4–2.4 s pause at
+            # 100k entities. Frozen, collections skip them (measured: longest pause 1354 → 73 ms).
+            if graph.number_of_nodes() >= FREEZE_FROM:
+                gc.freeze()
             counts["build"] += 1
         else:
             try:

@@ -136,6 +136,24 @@ def test_many_changes_at_once_rebuild_the_projection(store, monkeypatch):
     assert _shape(graph) == _shape(build_graph(store))
 
 
+def test_a_rebuilt_projection_frees_the_old_graph(store, monkeypatch):
+    # builds are frozen out of the collector's way (gc.freeze): a rebuild must unfreeze the old one
+    import gc
+    import weakref
+
+    monkeypatch.setattr(projection, "FREEZE_FROM", 0)  # as a big graph's are
+    small_graph(store)
+    old = weakref.ref(projection_of(store))
+    _ = old().edges, old().degree  # views that point back at the graph: a reference cycle
+    del _
+    monkeypatch.setattr(projection, "MAX_INCREMENTAL", 0)
+    store.create(Entity(type="City", labels={"de": "Neustadt"}), author="alice")
+    fresh = projection_of(store)
+    gc.collect()
+    assert old() is None and fresh is not None
+    gc.unfreeze()  # the rest of the test session collects as usual
+
+
 def test_to_networkx_gives_a_copy_the_caller_may_change(store):
     small_graph(store)
     mine = store.to_networkx()

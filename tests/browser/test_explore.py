@@ -252,3 +252,30 @@ def test_the_analytics_page_ranks_and_shows_the_path_between_two_entities(page):
     expect(steps.first.locator("blockquote")).to_contain_text(REPORT_QUOTE)  # the statement's evidence
     expect(page.locator("#from-q")).to_have_value("Wolfgang Hinte")
     shot(page, "analytics")
+
+
+def test_an_analysis_still_being_computed_shows_a_sign_and_the_page_reloads_itself_into_the_result(page, live_server):
+    import threading
+
+    from webui.background import jobs
+
+    registry, opened = jobs(live_server.app), threading.Event()
+
+    def hold_betweenness(key) -> None:  # the test hook: this one question is slow until the test says so
+        if "betweenness" in key:
+            opened.wait(30)
+
+    registry.before_compute = hold_betweenness
+    try:
+        page.goto("/analytics?measure=betweenness")
+        notice = page.locator(".job-notice.computing")
+        expect(notice).to_be_visible()
+        expect(notice.locator(".spinner")).to_be_visible()
+        expect(page.locator(".rankings")).to_have_count(0)
+        shot(page, "analytics-computing")
+        opened.set()
+        expect(page.locator(".rankings tr").first).to_be_visible(timeout=10000)  # no click: the page reloaded
+        expect(page.locator(".job-notice")).to_have_count(0)
+    finally:
+        opened.set()
+        registry.before_compute = None

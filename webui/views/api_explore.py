@@ -2,11 +2,15 @@
 
 Views only read parameters and call the domain (the store, :mod:`graphkb.projection`,
 :mod:`graphkb.analytics`, :mod:`graphkb.evidence`, :mod:`graphkb.query`); the projection is shared
-and only read here.
+and only read here. Analytics and the evidence map are computed in the background
+(:mod:`webui.background`): within a short wait the answer is 200 (``X-Graph-Stale: true`` when it
+is an older graph version's result while the current one is computed), else 202 with
+``Retry-After``; a failed computation answers 503 once and is computed again on the next request.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import networkx as nx
@@ -16,6 +20,7 @@ from graphkb import analytics
 from graphkb.projection import projection_of
 
 from ..api_schemas import array_of, ref
+from ..background import COMPUTING_RESPONSES, ask, mark_json, pending_json
 from ..db import get_store
 from ..openapi import JSON, Param
 from .api import api, entity_id_of, limit_param
@@ -71,6 +76,15 @@ def _scored(G: nx.MultiDiGraph, pairs: list[tuple[str, float]]) -> list[dict[str
 
 def _graph() -> nx.MultiDiGraph:
     return projection_of(get_store())
+
+
+def _in_background(key: Hashable, compute: Callable[[nx.MultiDiGraph], Any]) -> Response:
+    """``compute(projection)`` (a JSON-able value) answered from the background: 200, 202 or 503."""
+    answer = ask(key, lambda: compute(_graph()))
+    pending = pending_json(answer)
+    if pending is not None:
+        return pending
+    return mark_json(jsonify(answer.result()), answer)
 
 
 # --- neighbours and paths -----------------------------------------------------------------------
@@ -147,13 +161,15 @@ _RANKED = {
         Param("type", "type", arg="entity_type"),
         limit_param(20),
     ),
-    responses={200: _RANKED},
+    responses={200: _RANKED, **COMPUTING_RESPONSES},
     tag="analytics",
 )
 def rankings(measure: str, entity_type: str | None, limit: int):
-    G = _graph()
-    ranked = analytics.rankings(G, measure, entity_type=entity_type, limit=limit)
-    return jsonify({"measure": measure, "items": _scored(G, ranked)})
+    def compute(G: nx.MultiDiGraph) -> dict[str, Any]:
+        ranked = analytics.rankings(G, measure, entity_type=entity_type, limit=limit)
+        return {"measure": measure, "items": _scored(G, ranked)}
+
+    return _in_background(("api-rankings", measure, entity_type, limit), compute)
 
 
 @api.operation(
@@ -161,12 +177,14 @@ def rankings(measure: str, entity_type: str | None, limit: int):
     "/analytics/brokers",
     summary="Entities that link otherwise separate groups (1 − Burt's constraint), highest first",
     params=(Param("type", "type", arg="entity_type"), limit_param(20)),
-    responses={200: _RANKED},
+    responses={200: _RANKED, **COMPUTING_RESPONSES},
     tag="analytics",
 )
 def brokers(entity_type: str | None, limit: int):
-    G = _graph()
-    return jsonify({"items": _scored(G, analytics.brokers(G, limit=limit, entity_type=entity_type))})
+    def compute(G: nx.MultiDiGraph) -> dict[str, Any]:
+        return {"items": _scored(G, analytics.brokers(G, limit=limit, entity_type=entity_type))}
+
+    return _in_background(("api-brokers", entity_type, limit), compute)
 
 
 @api.operation(
@@ -179,14 +197,17 @@ def brokers(entity_type: str | None, limit: int):
             "type": "object",
             "properties": {"seed": {"type": "integer"}, "communities": array_of(array_of(_NODE))},
             "required": ["communities"],
-        }
+        },
+        **COMPUTING_RESPONSES,
     },
     tag="analytics",
 )
 def communities(seed: int):
-    G = _graph()
-    groups = analytics.communities(G, seed=seed)
-    return jsonify({"seed": seed, "communities": [[node_summary(G, n) for n in sorted(group)] for group in groups]})
+    def compute(G: nx.MultiDiGraph) -> dict[str, Any]:
+        groups = analytics.communities(G, seed=seed)
+        return {"seed": seed, "communities": [[node_summary(G, n) for n in sorted(group)] for group in groups]}
+
+    return _in_background(("api-communities", seed), compute)
 
 
 @api.operation(
@@ -207,14 +228,17 @@ def communities(seed: int):
             "type": "object",
             "properties": {"items": array_of({"type": "array", "items": _NODE, "minItems": 2, "maxItems": 2})},
             "required": ["items"],
-        }
+        },
+        **COMPUTING_RESPONSES,
     },
     tag="analytics",
 )
 def bridges(leaves: str):
-    G = _graph()
-    pairs = analytics.bridges(G, include_leaves=leaves == "yes")
-    return jsonify({"items": [[node_summary(G, u), node_summary(G, v)] for u, v in pairs]})
+    def compute(G: nx.MultiDiGraph) -> dict[str, Any]:
+        pairs = analytics.bridges(G, include_leaves=leaves == "yes")
+        return {"items": [[node_summary(G, u), node_summary(G, v)] for u, v in pairs]}
+
+    return _in_background(("api-bridges", leaves), compute)
 
 
 # --- the evidence map ---------------------------------------------------------------------------
@@ -242,7 +266,8 @@ def bridges(leaves: str):
                 "gaps": {"type": "object"},
             },
             "required": ["practices", "outcomes", "cells", "gaps"],
-        }
+        },
+        **COMPUTING_RESPONSES,
     },
     tag="explore",
 )
@@ -251,11 +276,23 @@ def evidence(
 ):
     from graphkb.evidence import evidence_map  # helper A's module; imported when asked for
 
-    store = get_store()
-    found = evidence_map(
-        _graph(), store.ontology, city=city, program=program, source=source, levels=levels or None, max_hops=max_hops
-    )
-    return jsonify(found.to_dict(with_paths=with_paths == "yes"))
+    def compute(G: nx.MultiDiGraph) -> dict[str, Any]:
+        found = analytics.cached(
+            G,
+            "evidence_map",
+            evidence_map,
+            G,
+            get_store().ontology,
+            city=city,
+            program=program,
+            source=source,
+            levels=tuple(levels) or None,
+            **({} if max_hops == 3 else {"max_hops": max_hops}),  # as the page asks: one cached map for both
+        )
+        return found.to_dict(with_paths=with_paths == "yes")
+
+    key = ("api-evidence", city, program, source, tuple(levels), max_hops, with_paths)
+    return _in_background(key, compute)
 
 
 # --- read-only Cypher ---------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The analytics page and its JSON twin: rankings (degree, betweenness, PageRank; per type),
 communities (Louvain), brokers, bridges, and the shortest paths between two entities with the
-statements along the way. Everything comes from :mod:`graphkb.analytics` (cached per graph version)."""
+statements along the way. Everything comes from :mod:`graphkb.analytics` (cached per graph version),
+computed in the background (:mod:`webui.background`): on a big graph the page first says it is
+being computed, or shows the last graph version's results while the current ones are computed."""
 
 from __future__ import annotations
 
@@ -11,36 +13,69 @@ import networkx as nx
 from flask import jsonify, render_template, request
 
 from graphkb import analytics as metrics
-from graphkb.errors import ValidationError
+from graphkb.errors import NotFound, ValidationError
 from graphkb.model import pick
+from graphkb.projection import projection_of
 
+from ..background import RETRY_AFTER, ask, job_context, mark_json, pending_json
 from ..db import get_store
 from ..i18n import ui_lang
-from ..params import int_arg, type_arg
-from .explore import bp, entity_arg, graph, json_view, node_label, statement_view
+from ..params import canonical_id, int_arg, type_arg
+from .explore import bp, json_view, node_label, statement_view
 
-__all__ = ["analytics_of_request"]
+__all__ = ["analytics_of_request", "Question"]
 
 COMMUNITIES_SHOWN = 12
 MEMBERS_SHOWN = 8
 BRIDGES_SHOWN = 50
+
+Question = tuple[str, str, str | None, int, str | None, str | None]
+"""What the query string asks: (lang, measure, entity type, limit, from, to): a job's key."""
 
 
 def _entity(G: nx.MultiDiGraph, node: str, lang: str, **extra: Any) -> dict[str, Any]:
     return {"id": node, "type": G.nodes[node].get("type"), "label": node_label(G, node, lang), **extra}
 
 
-def analytics_of_request(G: nx.MultiDiGraph, lang: str) -> dict[str, Any]:
-    """Every section of the page for the query string (``measure``, ``type``, ``limit``, ``from``, ``to``)."""
+def _entity_id(args, name: str) -> str | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    entity_id = canonical_id(raw)
+    if entity_id is None:
+        raise ValidationError("not an entity id", name)
+    return entity_id
+
+
+def question_of_request(lang: str) -> Question:
+    """The page's question from the query string (``measure``, ``type``, ``limit``, ``from``, ``to``);
+    bad input is refused here, before anything is computed (an id of no entity: by the computation)."""
     args = request.args
     measure = args.get("measure") or "degree"
     if measure not in metrics.MEASURES:
         raise ValidationError(f"must be one of {', '.join(metrics.MEASURES)}", "measure")
     entity_type = type_arg(args, get_store().ontology)
     limit = int_arg(args, "limit", 20, minimum=1, maximum=200)
-    source, target = entity_arg(args, "from", G), entity_arg(args, "to", G)
+    return (lang, measure, entity_type, limit, _entity_id(args, "from"), _entity_id(args, "to"))
+
+
+def analytics_of(question: Question) -> dict[str, Any]:
+    """Every section of the page for ``question``, on the current projection (slow on a big graph:
+    run it in the background), with the graph's size and version."""
+    G = projection_of(get_store())
+    lang, measure, entity_type, limit, source, target = question
+    for node in (source, target):
+        if node and node not in G:
+            raise NotFound(f"no entity {node!r}")
     # the whole page once per graph version and question: even cached measures cost a pass over the graph
-    return metrics.cached(G, "analytics-page", _sections, G, lang, measure, entity_type, limit, source, target)
+    data = metrics.cached(G, "analytics-page", _sections, G, lang, measure, entity_type, limit, source, target)
+    return {**data, "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
+
+
+def analytics_of_request(lang: str):
+    """The background answer (graphkb.jobs.Answer) for the request's question."""
+    question = question_of_request(lang)
+    return ask(("analytics-page", *question), lambda: analytics_of(question))
 
 
 def _sections(
@@ -92,21 +127,39 @@ def _sections(
 
 @bp.get("/analytics")
 def analytics():
-    G = graph()
     lang = ui_lang()
-    data = analytics_of_request(G, lang)
+    answer = analytics_of_request(lang)
     store = get_store()
-    return render_template(
+    job = job_context(answer)
+    status = {"computing": 202, "failed": 503}.get(answer.state, 200)
+    if status == 200:
+        data = answer.result()
+    else:  # the form, filled in from the question; the sections come when computed
+        _, measure, entity_type, limit, source, target = question_of_request(lang)
+        data = {
+            "measure": measure,
+            "type": entity_type,
+            "limit": limit,
+            "from": {"id": source, "label": source} if source else None,
+            "to": {"id": target, "label": target} if target else None,
+        }
+    html = render_template(
         "explore/analytics.html",
         data=data,
+        job=job,
         measures=metrics.MEASURES,
         entity_types=[(name, pick(et.labels, lang)) for name, et in store.ontology.entity_types.items()],
-        nodes=G.number_of_nodes(),
-        edges=G.number_of_edges(),
     )
+    headers = {"Cache-Control": "no-store", "Retry-After": str(RETRY_AFTER)} if answer.state != "ready" else {}
+    return html, status, headers
 
 
 @bp.get("/analytics.json")
 @json_view
 def analytics_json():
-    return jsonify(analytics_of_request(graph(), ui_lang()))
+    answer = analytics_of_request(ui_lang())
+    pending = pending_json(answer)
+    if pending is not None:
+        return pending
+    data = {k: v for k, v in answer.result().items() if k not in ("nodes", "edges")}
+    return mark_json(jsonify(data), answer)

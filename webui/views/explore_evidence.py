@@ -1,50 +1,76 @@
 """The practice → outcome evidence map: the matrix page (a cell drills down to its paths with their
 quotes and sources), its JSON and CSV, and its bipartite graph. The map comes from
-:func:`graphkb.evidence.evidence_map`, computed once per graph version and filter."""
+:func:`graphkb.evidence.evidence_map`, computed once per graph version and filter, in the background
+(:mod:`webui.background`): on a big graph the page first says it is being computed, or shows the
+map of the last graph version while the current one is computed."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlencode
 
-import networkx as nx
 from flask import Response, jsonify, render_template, request, url_for
 
 from graphkb import analytics
 from graphkb import evidence as evidence_maps
 from graphkb.errors import NotFound, ValidationError
+from graphkb.jobs import Answer
+from graphkb.projection import projection_of
 from graphkb.viz_evidence import evidence_graph
 
+from ..background import RETRY_AFTER, ask, job_context, mark_json, pending_json
 from ..db import get_store
 from ..i18n import ui_lang
-from .explore import bp, entity_arg, graph, json_view, node_label, statement_view
+from ..params import canonical_id
+from .explore import bp, graph, json_view, node_label, statement_view
 
-__all__ = ["evidence_of_request", "MATRIX_ROWS", "MATRIX_COLUMNS"]
+__all__ = ["evidence_of_request", "evidence_of", "MATRIX_ROWS", "MATRIX_COLUMNS"]
 
 MATRIX_ROWS = 150
 MATRIX_COLUMNS = 80
 ALL_LEVELS = (*evidence_maps.LEVELS, evidence_maps.UNRATED, evidence_maps.COUNTER)
 
 
-def _filters(args, G: nx.MultiDiGraph) -> dict[str, Any]:
+FILTERS = (("city", "City"), ("program", "Program"), ("source", "Source"))
+
+
+def _filters(args) -> dict[str, Any]:
+    """The filters of the query string, checked as far as can be without the graph."""
     levels = [lv for raw in args.getlist("level") for lv in raw.split(",") if lv]
     for level in levels:
         if level not in ALL_LEVELS:
             raise ValidationError(f"unknown evidence level {level[:50]!r}", "level")
-    return {
-        "city": entity_arg(args, "city", G, "City"),
-        "program": entity_arg(args, "program", G, "Program"),
-        "source": entity_arg(args, "source", G, "Source"),
-        "levels": tuple(dict.fromkeys(levels)) or None,
-    }
+    filters: dict[str, Any] = {}
+    for name, _ in FILTERS:
+        raw = (args.get(name) or "").strip()
+        filters[name] = canonical_id(raw) if raw else None
+        if raw and filters[name] is None:
+            raise ValidationError("not an entity id", name)
+    filters["levels"] = tuple(dict.fromkeys(levels)) or None
+    return filters
 
 
-def evidence_of_request(G: nx.MultiDiGraph) -> tuple[evidence_maps.EvidenceMap, dict[str, Any]]:
-    """The evidence map the query string asks for (cached per graph version), and its filters."""
-    filters = _filters(request.args, G)
+def evidence_of(filters: dict[str, Any]) -> tuple[evidence_maps.EvidenceMap, dict[str, Any]]:
+    """The evidence map for ``filters`` on the current projection (cached per graph version; slow on a
+    big graph: run it in the background); a filter naming no live entity of its type is refused."""
+    G = projection_of(get_store())
+    for name, entity_type in FILTERS:
+        entity_id = filters[name]
+        if entity_id is None:
+            continue
+        if entity_id not in G:
+            raise NotFound(f"no entity {entity_id!r}")
+        if G.nodes[entity_id].get("type") != entity_type:
+            raise ValidationError(f"must be an entity of type {entity_type}", name)
     ontology = get_store().ontology
     emap = analytics.cached(G, "evidence_map", evidence_maps.evidence_map, G, ontology, **filters)
     return emap, filters
+
+
+def evidence_of_request() -> Answer:
+    """The background answer for the map the query string asks for: its value is (map, filters)."""
+    filters = _filters(request.args)
+    return ask(("evidence-map", *sorted(filters.items())), lambda: evidence_of(filters))
 
 
 def _filter_args(filters: dict[str, Any]) -> list[tuple[str, str]]:
@@ -54,9 +80,21 @@ def _filter_args(filters: dict[str, Any]) -> list[tuple[str, str]]:
 
 @bp.get("/evidence")
 def evidence():
-    G = graph()
     lang = ui_lang()
-    emap, filters = evidence_of_request(G)
+    answer = evidence_of_request()
+    if answer.state in ("computing", "failed"):
+        html = render_template(
+            "explore/evidence.html",
+            job=job_context(answer),
+            filters=_filters(request.args),
+            filter_labels={},
+            levels=ALL_LEVELS,
+            query=urlencode(_filter_args(_filters(request.args))),
+        )
+        status = 202 if answer.state == "computing" else 503
+        return html, status, {"Cache-Control": "no-store", "Retry-After": str(RETRY_AFTER)}
+    emap, filters = answer.result()
+    G = graph()  # built by the computation: brought up to date with the latest edits, if any
     practice = request.args.get("practice") or None
     outcome = request.args.get("outcome") or None
     selected = None
@@ -80,8 +118,9 @@ def evidence():
     gaps = emap.gaps.practices_without_outcome[:200] + emap.gaps.outcomes_without_practice[:200]
     practices = emap.practices[:MATRIX_ROWS]
     outcomes = emap.outcomes[:MATRIX_COLUMNS]
-    return render_template(
+    html = render_template(
         "explore/evidence.html",
+        job=job_context(answer),
         emap=emap,
         practices=practices,
         outcomes=outcomes,
@@ -93,6 +132,7 @@ def evidence():
         cell_url=cell_url,
         query=query,
     )
+    return html, 200, {"Cache-Control": "no-store"} if answer.state == "stale" else {}
 
 
 def _args_dict(args: list[tuple[str, str]]) -> dict[str, Any]:
@@ -107,31 +147,42 @@ def _args_dict(args: list[tuple[str, str]]) -> dict[str, Any]:
 def evidence_json():
     """The map with counts per cell (``?paths=1``: with every cell's paths, which on a big graph is
     a lot); ``?practice=…&outcome=…``: that one cell with its paths, quotes and sources."""
-    G = graph()
-    emap, filters = evidence_of_request(G)
+    answer = evidence_of_request()
+    pending = pending_json(answer)
+    if pending is not None:
+        return pending
+    emap, filters = answer.result()
     practice, outcome = request.args.get("practice"), request.args.get("outcome")
     if practice or outcome:
         cell = emap.cells.get((practice or "", outcome or ""))
         if cell is None:
             raise NotFound("no path from this practice to this outcome with these filters")
-        return jsonify({"filters": emap.filters, "practice": practice, "outcome": outcome, **cell.to_dict()})
+        one = {"filters": emap.filters, "practice": practice, "outcome": outcome, **cell.to_dict()}
+        return mark_json(jsonify(one), answer)
     with_paths = request.args.get("paths", "0") in ("1", "true", "yes")
-    return jsonify(emap.to_dict(with_paths=with_paths))
+    return mark_json(jsonify(emap.to_dict(with_paths=with_paths)), answer)
 
 
 @bp.get("/evidence.csv")
 @json_view
 def evidence_csv():
-    emap, _ = evidence_of_request(graph())
+    answer = evidence_of_request()
+    pending = pending_json(answer)
+    if pending is not None:
+        return pending
+    emap, _ = answer.result()
     response = Response(evidence_maps.csv_text(emap.to_csv_rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="evidence-map.csv"'
-    return response
+    return mark_json(response, answer)
 
 
 @bp.get("/evidence/graph")
 @json_view
 def evidence_graph_data():
     """The map as a bipartite vis-network graph (practices left, outcomes right)."""
-    G = graph()
-    emap, _ = evidence_of_request(G)
-    return jsonify(evidence_graph(G, emap, get_store().ontology, ui_lang()))
+    answer = evidence_of_request()
+    pending = pending_json(answer)
+    if pending is not None:
+        return pending
+    emap, _ = answer.result()
+    return mark_json(jsonify(evidence_graph(graph(), emap, get_store().ontology, ui_lang())), answer)
