@@ -20,17 +20,16 @@ for them on every request and computes them once per edit.
 
 from __future__ import annotations
 
-import gc
 import threading
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
 from .errors import NotFound, ValidationError
+from .gcpause import gc_paused
 
 __all__ = [
     "MEASURES",
@@ -318,19 +317,6 @@ def _key(value: Any) -> Any:
     return value
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Graph algorithms make hundreds of thousands of lists and dicts, none of them garbage: the
-    cyclic collector's passes over them would cost a third of the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def cached(G: nx.Graph, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)``, remembered for ``G`` at its ``graph_version`` under ``name`` and the arguments.
 
@@ -358,7 +344,7 @@ def cached(G: nx.Graph, name: str, fn: Callable[..., Any], *args: Any, **kwargs:
             if key in held[1]:
                 return held[1][key]
         try:
-            with _gc_paused():
+            with gc_paused():
                 value = fn(*args, **kwargs)
         except RuntimeError:  # "dictionary changed size during iteration": an update ran meanwhile
             if attempt == 2 or G.graph.get("graph_version") == version:

@@ -34,13 +34,12 @@ import gc
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
 
 from .errors import NotFound
+from .gcpause import gc_paused
 from .model import Entity
 from .store.base import Store
 
@@ -127,23 +126,10 @@ def edge_attrs(statement) -> dict[str, Any]:
     return _edge(statement.id, statement.type, dict(statement.qualifiers), [c.to_dict() for c in statement.citations])
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while millions of dicts are made (none of them is garbage):
-    the collector's repeated passes over them cost a third of a build."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def build_graph(store: Store) -> nx.MultiDiGraph:
     """A full, fresh projection of the store's live entities and statements."""
     version = store.graph_version()  # read first: the graph claims no more than it has
-    with _gc_paused():
+    with gc_paused():
         nodes, edges = store.graph_rows()
         graph = nx.MultiDiGraph(graph_version=version)
         graph.add_nodes_from((row[0], _node(*row)) for row in nodes)
@@ -268,7 +254,7 @@ def _copied(value: Any) -> Any:
 
 def copy_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy sharing nothing mutable with ``graph`` (qualifiers, citations and label sets too)."""
-    with _gc_paused():
+    with gc_paused():
         copy = nx.MultiDiGraph(**graph.graph)
         copy.add_nodes_from((n, _copied(attrs)) for n, attrs in graph.nodes(data=True))
         copy.add_edges_from((u, v, k, _copied(attrs)) for u, v, k, attrs in graph.edges(keys=True, data=True))

@@ -10,15 +10,14 @@ statements), because targets are drawn from a Zipf distribution over each entity
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import math
 import random
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .gcpause import gc_paused
 from .model import Citation, Entity, Statement
 from .schema import Ontology, PropertySpec, default_ontology
 from .text import slugify
@@ -569,20 +568,9 @@ def generate(
     # Work runs in batches with the cyclic garbage collector paused (restored before each
     # yield): the new objects hold no cycles, and collecting while a big graph is being built
     # costs a third of the time.
-    with _gc_paused():
+    with gc_paused():
         builder = _Builder(n, seed, statements_per_entity, ontology or default_ontology())
     for start in range(0, n, _BATCH):
-        with _gc_paused():
+        with gc_paused():
             batch = [builder.entity(i) for i in range(start, min(n, start + _BATCH))]
         yield from batch
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
