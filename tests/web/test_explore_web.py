@@ -199,7 +199,7 @@ def test_the_evidence_map_shows_the_matrix_its_gaps_and_drills_down_to_quotes(ec
     detail = text(eclient.get(cells[0].split("#")[0]).get_data(as_text=True))
     assert f"„{QUOTE}“ — Von Graz lernen , S. 4" in detail
     assert "Sozialraumbudget verkörpert Ressourcenorientierung" in detail  # the indirect path, step by step
-    assert "Path 2" in detail or "Pfad 2" in detail
+    assert "Weg 2" in detail  # the second path, in German as the page is
 
 
 def test_the_evidence_map_as_json_and_csv_with_filters(eclient):
