@@ -138,6 +138,21 @@ def test_the_explorer_page_keeps_its_state_in_the_form_and_links_its_json(client
     assert "/static/js/explore.js" in {t.get("src") for t in tags(html, "script")}
 
 
+def test_the_explorer_offers_its_view_as_a_download_in_every_export_format(client):
+    from html import unescape
+
+    html = client.get("/explore?center=graz&depth=2&type=City&type=SocialSpace&lang=en").get_data(as_text=True)
+    links = {t.get("href") for t in tags(html, "a") if "download" in t}
+    assert len(links) == 5
+    gexf = next(unescape(link) for link in links if "format=gexf" in link)
+    assert gexf == "/api/v1/export?format=gexf&type=City&type=SocialSpace&around=graz&depth=2&lang=en"
+    download = client.get(gexf)
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    body = download.get_data(as_text=True)
+    assert 'id="graz"' in body and 'id="sozialraum-2"' in body
+    assert "Trägerverbünde" not in body  # an Alliance: not among the chosen types
+
+
 def test_every_entity_page_links_its_one_hop_graph_without_drawing_it_in_the_html(client):
     html = client.get(f"/entity/{ALLIANCE}").get_data(as_text=True)
     box = next(t for t in tags(html, "div") if "data-graph-src" in t)

@@ -168,11 +168,27 @@ def explorer():
         "explore/explorer.html",
         spec=spec,
         query=query,
+        downloads=downloads(spec, lang),
         labels={n: node_label(G, n, lang) for n in (spec.center, spec.city, spec.program) if n},
         entity_types=[(name, pick(et.labels, lang)) for name, et in store.ontology.entity_types.items()],
         relation_types=[(name, pick(rt.labels, lang)) for name, rt in store.ontology.relation_types.items()],
         max_nodes=viz.MAX_NODES,
     )
+
+
+DOWNLOADS = (("json", "JSON"), ("graphml", "GraphML"), ("gexf", "GEXF (Gephi)"), ("csv", "CSV"), ("cypher", "Cypher"))
+
+
+def downloads(spec: viz.ViewSpec, lang: str) -> list[tuple[str, str]]:
+    """Links that download the view (its centre and depth, types and relations) in every export format.
+
+    The export knows no city or programme scope: with one, the links offer the view without it.
+    """
+    args: list[tuple[str, str]] = [("type", t) for t in spec.types] + [("relation", r) for r in spec.relations]
+    if spec.center:
+        args += [("around", spec.center), ("depth", str(spec.depth))]
+    base = f"{request.script_root}/api/v1/export?"
+    return [(label, base + urlencode([("format", name), *args, ("lang", lang)])) for name, label in DOWNLOADS]
 
 
 @bp.get("/explore/data")
