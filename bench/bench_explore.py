@@ -28,7 +28,6 @@ import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,6 +39,7 @@ for extra in (ROOT, ROOT / "bench"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
+from bench_web import prepare_store, working_folder  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from graphkb import projection  # noqa: E402
@@ -47,7 +47,6 @@ from graphkb.analytics import cached  # noqa: E402
 from graphkb.evidence import evidence_map  # noqa: E402
 from graphkb.projection import build_graph, projection_of  # noqa: E402
 from graphkb.store import open_store  # noqa: E402
-from graphkb.synth import generate  # noqa: E402
 
 SEED = 1
 GOALS = {"update_ms": 10.0}
@@ -61,26 +60,6 @@ def timed() -> Iterator[dict[str, float]]:
     yield out
     out["wall_s"] = time.perf_counter() - wall
     out["cpu_s"] = time.process_time() - cpu
-
-
-def prepare_store(args: argparse.Namespace, workdir: Path) -> str:
-    """The store URL; generates the synthetic graph into ``workdir`` unless it is there."""
-    if args.store:
-        return args.store
-    path = workdir / f"graph-{args.size}-seed{SEED}.sqlite3"
-    if path.exists():
-        print(f"reusing {path}", file=sys.stderr)
-        return f"sqlite:///{path}"
-    partial = workdir / f"graph-{args.size}-seed{SEED}.partial.sqlite3"
-    partial.unlink(missing_ok=True)
-    store = open_store(f"sqlite:///{partial}")
-    try:
-        with tqdm(total=args.size, desc=f"gen {args.size:,}", unit="entity", disable=args.no_progress) as bar:
-            store.bulk_import(generate(args.size, seed=SEED), author="gen", summary="synthetic", progress=bar.update)
-    finally:
-        store.close()
-    partial.rename(path)
-    return f"sqlite:///{path}"
 
 
 def projection_cold(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -227,18 +206,6 @@ def table(results: dict[str, Any], header: str) -> str:
     return "\n".join(lines)
 
 
-@contextmanager
-def working_folder(workdir: str | None) -> Iterator[Path]:
-    """``--workdir`` (created if needed, kept) or a temporary folder deleted afterwards."""
-    if workdir:
-        path = Path(workdir)
-        path.mkdir(parents=True, exist_ok=True)
-        yield path
-        return
-    with tempfile.TemporaryDirectory(prefix="graphkb-bench-explore-") as tmp:
-        yield Path(tmp)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000, help="entities in the synthetic graph (default 100000)")
@@ -256,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     with working_folder(args.workdir) as workdir:
-        url = prepare_store(args, workdir)
+        url, _ = prepare_store(args, workdir)  # bench_web's: the same graph file, reused by both
         store = open_store(url)
         try:
             ctx: dict[str, Any] = {"args": args, "store": store, "results": {}}
