@@ -61,8 +61,11 @@ class ExportFormat(NamedTuple):
     extension: str
 
 
-def _as_text(writer: Callable[..., int], **fixed: Any) -> Callable[..., int]:
-    """A text writer made to write UTF-8 to a binary stream (left open for the caller)."""
+def _as_text(writer: Callable[..., int], *, labelled: bool = False, **fixed: Any) -> Callable[..., int]:
+    """A text writer made to write UTF-8 to a binary stream (left open for the caller).
+
+    ``labelled``: the writer takes ``lang`` (the language of its node labels); the others ignore it.
+    """
 
     def write(
         store: Store,
@@ -74,7 +77,7 @@ def _as_text(writer: Callable[..., int], **fixed: Any) -> Callable[..., int]:
     ) -> int:
         text = io.TextIOWrapper(out, encoding="utf-8", newline="")
         try:
-            kwargs = {"lang": lang} if writer in (export_graphml, export_gexf) else {}
+            kwargs = {"lang": lang} if labelled else {}
             return writer(store, text, selection=selection, progress=progress, **kwargs, **fixed)
         finally:
             text.flush()
@@ -97,8 +100,8 @@ def _csv_zip(
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {
     "json": ExportFormat(_as_text(export_json), "application/json", "json"),
-    "graphml": ExportFormat(_as_text(export_graphml), "application/graphml+xml", "graphml"),
-    "gexf": ExportFormat(_as_text(export_gexf), "application/gexf+xml", "gexf"),
+    "graphml": ExportFormat(_as_text(export_graphml, labelled=True), "application/graphml+xml", "graphml"),
+    "gexf": ExportFormat(_as_text(export_gexf, labelled=True), "application/gexf+xml", "gexf"),
     "csv": ExportFormat(_csv_zip, "application/zip", "zip"),
     "cypher": ExportFormat(_as_text(export_cypher), "text/plain; charset=utf-8", "cypher"),
 }
